@@ -1,0 +1,97 @@
+/* test_core.c — unit tests for the ground floor: the capped buffer, the
+ * PRNG's reproducibility, URL encoding and the endpoint request builder. */
+#include "scanner/engine/types.h"
+#include "tests/unit/harness.h"
+
+TEST(buf_cap_refuses_growth)
+{
+  struct dast_buf b;
+  dast_buf_init(&b, 8);
+  ASSERT_EQ(dast_buf_adds(&b, "12345"), DAST_OK);
+  ASSERT_EQ(dast_buf_adds(&b, "6789"), DAST_ELIMIT);
+  ASSERT_EQ(b.len, 5);
+  ASSERT_EQ(dast_buf_add_upto(&b, "abcdef", 6), 3);
+  ASSERT_STREQ(b.data, "12345abc");
+  dast_buf_free(&b);
+}
+
+TEST(rng_is_reproducible)
+{
+  struct dast_rng a, b;
+  dast_rng_seed(&a, 42);
+  dast_rng_seed(&b, 42);
+  for(int i = 0; i < 100; i++) ASSERT_EQ(dast_rng_next(&a), dast_rng_next(&b));
+  dast_rng_seed(&b, 43);
+  ASSERT(dast_rng_next(&a) != dast_rng_next(&b));
+}
+
+TEST(url_encode_decode_roundtrip)
+{
+  const char *s = "a b&c=d/<x>\"'%";
+  char *e = dast_url_encode(s, strlen(s));
+  ASSERT_STREQ(e, "a%20b%26c%3Dd%2F%3Cx%3E%22%27%25");
+  char *d = dast_url_decode(e, strlen(e), false);
+  ASSERT_STREQ(d, s);
+  free(e);
+  free(d);
+  d = dast_url_decode("a+b%4", 5, true);
+  ASSERT_STREQ(d, "a b%4");
+  free(d);
+}
+
+TEST(endpoint_build_overrides_one_param)
+{
+  struct dast_endpoint *ep = dast_endpoint_new("POST", "http://h:1/item/17/edit", DAST_SRC_FORM);
+  dast_endpoint_add_param(ep, DAST_IP_QUERY, "q", "x y", NULL);
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "name", "bob", "text");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "csrf", "tok", "hidden");
+  dast_endpoint_add_param(ep, DAST_IP_PATH, "1", "17", NULL);
+  dast_endpoint_add_param(ep, DAST_IP_COOKIE, "sid", "abc", NULL);
+  struct dast_built b;
+  ASSERT_EQ(dast_endpoint_build(ep, 1, "<'\">", false, &b), DAST_OK);
+  ASSERT_STREQ(b.url, "http://h:1/item/17/edit?q=x%20y");
+  ASSERT_STREQ(b.body, "name=%3C%27%22%3E&csrf=tok");
+  ASSERT_EQ(b.nheaders, 2);
+  dast_built_free(&b);
+  ASSERT_EQ(dast_endpoint_build(ep, 3, "../x", false, &b), DAST_OK);
+  ASSERT_STREQ(b.url, "http://h:1/item/..%2Fx/edit?q=x%20y");
+  dast_built_free(&b);
+  dast_endpoint_free(ep);
+}
+
+TEST(endpoint_build_json_nested)
+{
+  struct dast_endpoint *ep = dast_endpoint_new("POST", "http://h/api", DAST_SRC_OPENAPI);
+  dast_set_str(&ep->body, "{\"user\":{\"name\":\"a\",\"age\":3}}");
+  dast_endpoint_add_param(ep, DAST_IP_JSON, "/user/name", "a", "string");
+  dast_endpoint_add_param(ep, DAST_IP_JSON, "/user/age", "3", "integer");
+  struct dast_built b;
+  ASSERT_EQ(dast_endpoint_build(ep, 1, "1'", false, &b), DAST_OK);
+  ASSERT_CONTAINS(b.body, "\"age\":\"1'\"");
+  ASSERT_CONTAINS(b.body, "\"name\":\"a\"");
+  dast_built_free(&b);
+  ASSERT_EQ(dast_endpoint_build(ep, -1, NULL, false, &b), DAST_OK);
+  ASSERT_CONTAINS(b.body, "\"age\":3");
+  dast_built_free(&b);
+  dast_endpoint_free(ep);
+}
+
+TEST(fingerprint_ignores_host_and_port)
+{
+  struct dast_finding *a = dast_finding_new(), *b = dast_finding_new();
+  a->check_id = dast_strdup("sqli-error");
+  b->check_id = dast_strdup("sqli-error");
+  a->method = dast_strdup("GET");
+  b->method = dast_strdup("GET");
+  a->tmpl = dast_strdup("/item/{n}?id=");
+  b->tmpl = dast_strdup("/item/{n}?id=");
+  a->url = dast_strdup("http://a:1/item/3?id=1");
+  b->url = dast_strdup("http://b:2/item/4?id=1");
+  dast_finding_fingerprint(a);
+  dast_finding_fingerprint(b);
+  ASSERT_STREQ(a->fingerprint, b->fingerprint);
+  dast_finding_free(a);
+  dast_finding_free(b);
+}
+
+RUN_TESTS()
