@@ -125,6 +125,10 @@ void dast_engine_stats(const struct dast_engine *eng, struct dast_stats *out);
 char *dast_engine_cookie_header(struct dast_engine *eng, const char *url);
 /* Adds a cookie to the shared jar as if received from `url`'s host. */
 void dast_engine_set_cookie(struct dast_engine *eng, const char *url, const char *name_value);
+/* Observer that sees every completed response once (passive checks, the
+ * crawler's header harvesting).  Runs just before the request's own callback.
+ * Several may be registered; NULL cb is ignored. */
+void dast_engine_observe(struct dast_engine *eng, dast_http_cb cb, void *ud);
 /* Called every `ms` while the loop runs (progress line); NULL to stop. */
 void dast_engine_on_tick(struct dast_engine *eng, unsigned ms, dast_timer_cb cb, void *ud);
 const struct dast_config *dast_engine_config(const struct dast_engine *eng);

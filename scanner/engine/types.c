@@ -440,3 +440,15 @@ void dast_finding_fingerprint(struct dast_finding *f)
   free(f->fingerprint);
   f->fingerprint = dast_aprintf("%016llx%016llx", (unsigned long long)h1, (unsigned long long)h2);
 }
+
+void dast_tested_clear(struct dast_tested *t)
+{
+  if(!t) return;
+  free(t->check_id);
+  free(t->check_name);
+  free(t->check_class);
+  free(t->method);
+  free(t->tmpl);
+  free(t->reason);
+  memset(t, 0, sizeof(*t));
+}

@@ -122,4 +122,14 @@ void dast_finding_free(struct dast_finding *f);
 /* Computes f->fingerprint from check id, method, template and param. */
 void dast_finding_fingerprint(struct dast_finding *f);
 
+/* One (check x endpoint template) pair the attack engine tested: the unit
+ * the JUnit report turns into a test case, whether or not it found anything. */
+struct dast_tested {
+  char *check_id, *check_name, *check_class;
+  char *method, *tmpl;
+  bool applicable;   /* false: the check did not apply (reason says why) */
+  char *reason;      /* owned or NULL */
+};
+void dast_tested_clear(struct dast_tested *t);
+
 #endif
