@@ -65,6 +65,14 @@ uint32_t dast__hset_incr(struct dast__hset *s, uint64_t key)
   return ++s->vals[i];
 }
 
+uint32_t *dast__hset_slot(struct dast__hset *s, uint64_t key)
+{
+  bool added;
+  if(!s->vals && s->alloc) return NULL; /* a plain set, not a map */
+  size_t i = insert(s, key, true, &added);
+  return &s->vals[i];
+}
+
 uint32_t dast__hset_count(const struct dast__hset *s, uint64_t key)
 {
   if(!s->alloc || !s->vals) return 0;

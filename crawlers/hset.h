@@ -19,6 +19,8 @@ bool dast__hset_has(const struct dast__hset *s, uint64_t key);
 /* Counter map: increments key's count and returns the new count. */
 uint32_t dast__hset_incr(struct dast__hset *s, uint64_t key);
 uint32_t dast__hset_count(const struct dast__hset *s, uint64_t key);
+/* Map use: the value slot of key, created as 0 when absent. */
+uint32_t *dast__hset_slot(struct dast__hset *s, uint64_t key);
 void dast__hset_free(struct dast__hset *s);
 
 #endif
