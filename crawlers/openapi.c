@@ -231,7 +231,10 @@ static json_t *flatten(struct oa *o, struct dast_endpoint *ep, json_t *s, const 
   } else {
     const char *leaf = strrchr(ptr, '/');
     char *text = example_for(o, s, ex, leaf ? leaf + 1 : ptr, path);
-    if(*ptr) dast_endpoint_add_param(ep, kind, ptr, text, strcmp(type, "array") ? type : "string");
+    const char *fmt = str(s, "format");
+    const char *ptype = strcmp(type, "array") ? type : "string";
+    if(kind == DAST_IP_MULTIPART && fmt && !strcmp(fmt, "binary")) ptype = "file";
+    if(*ptr) dast_endpoint_add_param(ep, kind, ptr, text, ptype);
     out = typed(type, text);
     free(text);
   }
@@ -566,6 +569,10 @@ static void walk_paths(struct oa *o)
     int pushed;
     json_t *d = deref(o, item, ipath, &pushed);
     if(o->err) return;
+    if(!d) { /* a $ref cycle: nothing to expand */
+      undo(o, pushed);
+      continue;
+    }
     if(!json_is_object(d)) {
       undo(o, pushed);
       {
