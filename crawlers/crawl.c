@@ -330,6 +330,10 @@ dast_err dast_crawler_start(struct dast_crawler *c, char *errbuf, size_t errlen)
   if(e) return e;
   if(!c->cfg->no_crawl) {
     if(c->cfg->target) seed_site(c, c->cfg->target);
+    /* the login page is an endpoint too (its form is inventoried, never
+     * submitted by the crawl) */
+    if(c->cfg->login_url)
+      (void)dast__crawl_discover(c, K_PAGE, "GET", c->cfg->login_url, DAST_SRC_SEED, 1, NULL);
     for(size_t i = 0; i < c->cfg->extra_seeds.n; i++)
       (void)dast__crawl_discover(c, K_PAGE, "GET", c->cfg->extra_seeds.v[i], DAST_SRC_SEED, 0,
                                  NULL);

@@ -69,6 +69,7 @@ static void finish(struct dast_crawler *c, bool ok)
 {
   c->login_busy = false;
   c->login_ok = ok;
+  if(ok) c->had_login = true;
   DAST_LOG(ok ? DAST_LOG_INFO : DAST_LOG_WARN, "crawl", "login %s (attempt %d)",
            ok ? "succeeded" : "FAILED", c->logins);
   if(!ok) c->st.errors++;
@@ -213,7 +214,7 @@ void dast__login_start(struct dast_crawler *c)
 static bool lost(const struct dast_crawler *c, const char *req_url,
                  const struct dast_response *r)
 {
-  if(!c->cfg->login_url || !c->login_ok || r->err) return false;
+  if(!c->cfg->login_url || !c->had_login || r->err) return false;
   if(req_url && same_path(req_url, c->login_path)) return false;
   if(r->status >= 300 && r->status < 400) {
     const char *loc = dast_response_header(r, "Location");
