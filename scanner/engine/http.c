@@ -113,8 +113,8 @@ struct dast_engine {
   bool expired, cancelled, running, in_cancel;
   double tokens;
   uint64_t tokens_at_us;
-  CURL **pool;
-  size_t npool;
+  CURL **pool[2];              /* idle easy handles: [0] without the jar, [1] with it */
+  size_t npool[2];
   struct user_timer *timers;
   struct xfer *all;            /* every live xfer */
   struct observer *observers;
@@ -380,22 +380,19 @@ static bool cookie_has_name(const char *line, const char *name, size_t n)
   return false;
 }
 
-static void setup_easy(struct xfer *x, CURL *c)
+/* Options that never change for a handle: set once when it is created, so
+ * a reused handle needs no curl_easy_reset() (which also costs time). */
+static CURL *handle_new(struct dast_engine *eng, bool jar)
 {
-  struct dast_engine *eng = x->eng;
   const struct dast_config *cfg = eng->cfg;
-  curl_easy_setopt(c, CURLOPT_URL, x->url);
-  curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+  CURL *c = curl_easy_init();
+  if(!c) dast_oom();
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(x->timeout_ms ? x->timeout_ms : cfg->timeout_ms));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->connect_timeout_ms);
   curl_easy_setopt(c, CURLOPT_USERAGENT, cfg->user_agent);
   /* No proxy from the environment unless asked: a scanner must hit its target. */
@@ -406,6 +403,26 @@ static void setup_easy(struct xfer *x, CURL *c)
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
   }
+  if(jar) {
+    curl_easy_setopt(c, CURLOPT_SHARE, eng->share);
+    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* turns the cookie engine on */
+  }
+  return c;
+}
+
+static void setup_easy(struct xfer *x, CURL *c)
+{
+  struct dast_engine *eng = x->eng;
+  const struct dast_config *cfg = eng->cfg;
+  curl_easy_setopt(c, CURLOPT_URL, x->url);
+  curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(x->timeout_ms ? x->timeout_ms : cfg->timeout_ms));
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L); /* resets POST/NOBODY from the last use */
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+  curl_easy_setopt(c, CURLOPT_COOKIE, NULL);
   if(!strcmp(x->method, "HEAD") || (x->flags & DAST_REQ_HEAD_ONLY))
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   if(x->body) {
@@ -463,21 +480,22 @@ static void setup_easy(struct xfer *x, CURL *c)
     x->cookie_line = dast_buf_take(&b, NULL);
     curl_easy_setopt(c, CURLOPT_COOKIE, x->cookie_line);
   } else {
-    if(!(x->flags & DAST_REQ_NO_JAR)) {
-      curl_easy_setopt(c, CURLOPT_SHARE, eng->share);
-      curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
-    }
     if(eng->cookie_default && !(x->flags & DAST_REQ_NO_DEFAULTS))
       curl_easy_setopt(c, CURLOPT_COOKIE, eng->cookie_default);
   }
 }
 
+/* The jar is used unless the request opts out or carries its own Cookie. */
+static int uses_jar(const struct xfer *x)
+{
+  return !(x->flags & DAST_REQ_NO_JAR) && !has_header(x, "Cookie");
+}
+
 static void start(struct xfer *x)
 {
   struct dast_engine *eng = x->eng;
-  CURL *c = eng->npool ? eng->pool[--eng->npool] : curl_easy_init();
-  if(!c) dast_oom();
-  curl_easy_reset(c);
+  int j = uses_jar(x);
+  CURL *c = eng->npool[j] ? eng->pool[j][--eng->npool[j]] : handle_new(eng, j);
   curl_slist_free_all(x->slist);
   x->slist = NULL;
   free(x->cookie_line);
@@ -718,7 +736,8 @@ static void done(struct xfer *x, CURLcode rc)
   eng->active--;
   eng->hosts[x->host].active--;
   int conc = eng->cfg->concurrency > 0 ? eng->cfg->concurrency : 16;
-  if(eng->npool < (size_t)conc) eng->pool[eng->npool++] = c;
+  int j = uses_jar(x);
+  if(eng->npool[j] < (size_t)conc) eng->pool[j][eng->npool[j]++] = c;
   else curl_easy_cleanup(c);
   curl_slist_free_all(x->slist);
   x->slist = NULL;
@@ -825,7 +844,6 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
   if(!eng->multi || !eng->share || !eng->jar) dast_oom();
   curl_share_setopt(eng->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
   curl_easy_setopt(eng->jar, CURLOPT_SHARE, eng->share);
-  curl_easy_setopt(eng->jar, CURLOPT_COOKIEFILE, "");
   curl_multi_setopt(eng->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
   curl_multi_setopt(eng->multi, CURLMOPT_SOCKETDATA, eng);
   curl_multi_setopt(eng->multi, CURLMOPT_TIMERFUNCTION, multi_timer_cb);
@@ -836,7 +854,8 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
   eng->pump_timer = evtimer_new(base, pump_timer_cb, eng);
   eng->budget_timer = evtimer_new(base, budget_cb, eng);
   if(!eng->curl_timer || !eng->pump_timer || !eng->budget_timer) dast_oom();
-  eng->pool = dast_calloc((size_t)cfg->concurrency, sizeof(CURL *));
+  eng->pool[0] = dast_calloc((size_t)cfg->concurrency, sizeof(CURL *));
+  eng->pool[1] = dast_calloc((size_t)cfg->concurrency, sizeof(CURL *));
   eng->lat = dast_calloc(LAT_FINE + LAT_COARSE, sizeof(uint32_t));
   eng->tokens = 1.0;
   eng->tokens_at_us = dast_now_us();
@@ -1146,8 +1165,10 @@ void dast_engine_free(struct dast_engine *eng)
     t->cb(eng, t->ud);
     free(t);
   }
-  for(size_t i = 0; i < eng->npool; i++) curl_easy_cleanup(eng->pool[i]);
-  free(eng->pool);
+  for(int j = 0; j < 2; j++) {
+    for(size_t i = 0; i < eng->npool[j]; i++) curl_easy_cleanup(eng->pool[j][i]);
+    free(eng->pool[j]);
+  }
   for(size_t i = 0; i < eng->nhosts; i++) free(eng->hosts[i].key);
   free(eng->hosts);
   if(eng->tick_timer) event_free(eng->tick_timer);
