@@ -26,6 +26,7 @@
 
 #include <curl/curl.h>
 #include <event2/event.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -814,6 +815,11 @@ static void budget_cb(evutil_socket_t fd, short kind, void *ud)
   eng->cancelled = false;
 }
 
+static void global_init(void)
+{
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
                          const struct dast_scope *scope, struct dast_engine **out, char *errbuf,
                          size_t errlen)
@@ -829,11 +835,8 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
              "invalid engine limits (concurrency 1..1024, per-host >= 1, rate >= 0, timeout > 0)");
     return DAST_EINVAL;
   }
-  static bool global_done;
-  if(!global_done) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    global_done = true;
-  }
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, global_init); /* scans may start on several threads */
   struct dast_engine *eng = dast_calloc(1, sizeof(*eng));
   eng->base = base;
   eng->cfg = cfg;
