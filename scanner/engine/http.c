@@ -26,6 +26,7 @@
 
 #include <curl/curl.h>
 #include <event2/event.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,7 @@ struct xfer {
   struct dast_response resp;
   struct dast_buf body_buf;
   size_t header_bytes;
+  size_t headers_alloc;        /* capacity of resp.headers */
   uint64_t started_us;
   char errbuf[CURL_ERROR_SIZE];
 };
@@ -107,14 +109,15 @@ struct dast_engine {
   struct host *hosts;
   size_t nhosts;
   size_t rr;                   /* round-robin cursor */
+  size_t last_host;            /* host_index cache */
   int active;
   size_t queued;
   size_t pending;
   bool expired, cancelled, running, in_cancel;
   double tokens;
   uint64_t tokens_at_us;
-  CURL **pool;
-  size_t npool;
+  CURL **pool[2];              /* idle easy handles: [0] without the jar, [1] with it */
+  size_t npool[2];
   struct user_timer *timers;
   struct xfer *all;            /* every live xfer */
   struct observer *observers;
@@ -155,17 +158,27 @@ static void maybe_idle(struct dast_engine *eng)
   if(eng->running && eng->pending == 0) event_base_loopbreak(eng->base);
 }
 
-static int host_index(struct dast_engine *eng, const char *url)
+static int host_index_key(struct dast_engine *eng, const char *key)
 {
-  char key[512];
-  if(!dast_url_origin_buf(url, key, sizeof(key))) key[0] = '\0';
+  if(eng->nhosts && !strcmp(eng->hosts[eng->last_host].key, key)) return (int)eng->last_host;
   for(size_t i = 0; i < eng->nhosts; i++)
-    if(!strcmp(eng->hosts[i].key, key)) return (int)i;
+    if(!strcmp(eng->hosts[i].key, key)) {
+      eng->last_host = i;
+      return (int)i;
+    }
   eng->hosts = dast_realloc(eng->hosts, (eng->nhosts + 1) * sizeof(*eng->hosts));
   struct host *h = &eng->hosts[eng->nhosts];
   memset(h, 0, sizeof(*h));
   h->key = dast_strdup(key);
+  eng->last_host = eng->nhosts;
   return (int)eng->nhosts++;
+}
+
+static int host_index(struct dast_engine *eng, const char *url)
+{
+  char key[512];
+  if(!dast_url_origin_buf(url, key, sizeof(key))) key[0] = '\0';
+  return host_index_key(eng, key);
 }
 
 static void enqueue(struct dast_engine *eng, struct xfer *x, bool front)
@@ -205,11 +218,9 @@ static struct xfer *dequeue(struct dast_engine *eng, struct host *h)
 static void response_reset(struct xfer *x)
 {
   struct dast_response *r = &x->resp;
-  for(size_t i = 0; i < r->nheaders; i++) {
-    free(r->headers[i].name);
-    free(r->headers[i].value);
-  }
+  for(size_t i = 0; i < r->nheaders; i++) free(r->headers[i].name); /* value shares it */
   free(r->headers);
+  x->headers_alloc = 0;
   free(r->final_url);
   int redirects = r->redirects;
   memset(r, 0, sizeof(*r));
@@ -275,10 +286,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
   if(n >= 5 && !strncmp(buf, "HTTP/", 5)) {
     /* a new response (1xx, or a proxy CONNECT): keep only the last */
     struct dast_response *r = &x->resp;
-    for(size_t i = 0; i < r->nheaders; i++) {
-      free(r->headers[i].name);
-      free(r->headers[i].value);
-    }
+    for(size_t i = 0; i < r->nheaders; i++) free(r->headers[i].name);
     r->nheaders = 0;
     return n;
   }
@@ -290,9 +298,19 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
   while(v < end && (*v == ' ' || *v == '\t')) v++;
   while(end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
     end--;
-  r->headers = dast_realloc(r->headers, (r->nheaders + 1) * sizeof(*r->headers));
-  r->headers[r->nheaders].name = dast_strndup(buf, (size_t)(colon - buf));
-  r->headers[r->nheaders].value = dast_strndup(v, (size_t)(end - v));
+  if(r->nheaders == x->headers_alloc) {
+    x->headers_alloc = x->headers_alloc ? x->headers_alloc * 2 : 16;
+    r->headers = dast_realloc(r->headers, x->headers_alloc * sizeof(*r->headers));
+  }
+  /* name and value share one allocation: value points into it */
+  size_t nl = (size_t)(colon - buf), vl = (size_t)(end - v);
+  char *mem = dast_malloc(nl + vl + 2);
+  memcpy(mem, buf, nl);
+  mem[nl] = '\0';
+  memcpy(mem + nl + 1, v, vl);
+  mem[nl + 1 + vl] = '\0';
+  r->headers[r->nheaders].name = mem;
+  r->headers[r->nheaders].value = mem + nl + 1;
   r->nheaders++;
   return n;
 }
@@ -380,22 +398,19 @@ static bool cookie_has_name(const char *line, const char *name, size_t n)
   return false;
 }
 
-static void setup_easy(struct xfer *x, CURL *c)
+/* Options that never change for a handle: set once when it is created, so
+ * a reused handle needs no curl_easy_reset() (which also costs time). */
+static CURL *handle_new(struct dast_engine *eng, bool jar)
 {
-  struct dast_engine *eng = x->eng;
   const struct dast_config *cfg = eng->cfg;
-  curl_easy_setopt(c, CURLOPT_URL, x->url);
-  curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+  CURL *c = curl_easy_init();
+  if(!c) dast_oom();
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(x->timeout_ms ? x->timeout_ms : cfg->timeout_ms));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->connect_timeout_ms);
   curl_easy_setopt(c, CURLOPT_USERAGENT, cfg->user_agent);
   /* No proxy from the environment unless asked: a scanner must hit its target. */
@@ -406,6 +421,26 @@ static void setup_easy(struct xfer *x, CURL *c)
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
   }
+  if(jar) {
+    curl_easy_setopt(c, CURLOPT_SHARE, eng->share);
+    curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* turns the cookie engine on */
+  }
+  return c;
+}
+
+static void setup_easy(struct xfer *x, CURL *c)
+{
+  struct dast_engine *eng = x->eng;
+  const struct dast_config *cfg = eng->cfg;
+  curl_easy_setopt(c, CURLOPT_URL, x->url);
+  curl_easy_setopt(c, CURLOPT_PRIVATE, x);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, x);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, x->errbuf);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(x->timeout_ms ? x->timeout_ms : cfg->timeout_ms));
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L); /* resets POST/NOBODY from the last use */
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+  curl_easy_setopt(c, CURLOPT_COOKIE, NULL);
   if(!strcmp(x->method, "HEAD") || (x->flags & DAST_REQ_HEAD_ONLY))
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   if(x->body) {
@@ -463,21 +498,22 @@ static void setup_easy(struct xfer *x, CURL *c)
     x->cookie_line = dast_buf_take(&b, NULL);
     curl_easy_setopt(c, CURLOPT_COOKIE, x->cookie_line);
   } else {
-    if(!(x->flags & DAST_REQ_NO_JAR)) {
-      curl_easy_setopt(c, CURLOPT_SHARE, eng->share);
-      curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
-    }
     if(eng->cookie_default && !(x->flags & DAST_REQ_NO_DEFAULTS))
       curl_easy_setopt(c, CURLOPT_COOKIE, eng->cookie_default);
   }
 }
 
+/* The jar is used unless the request opts out or carries its own Cookie. */
+static int uses_jar(const struct xfer *x)
+{
+  return !(x->flags & DAST_REQ_NO_JAR) && !has_header(x, "Cookie");
+}
+
 static void start(struct xfer *x)
 {
   struct dast_engine *eng = x->eng;
-  CURL *c = eng->npool ? eng->pool[--eng->npool] : curl_easy_init();
-  if(!c) dast_oom();
-  curl_easy_reset(c);
+  int j = uses_jar(x);
+  CURL *c = eng->npool[j] ? eng->pool[j][--eng->npool[j]] : handle_new(eng, j);
   curl_slist_free_all(x->slist);
   x->slist = NULL;
   free(x->cookie_line);
@@ -718,7 +754,8 @@ static void done(struct xfer *x, CURLcode rc)
   eng->active--;
   eng->hosts[x->host].active--;
   int conc = eng->cfg->concurrency > 0 ? eng->cfg->concurrency : 16;
-  if(eng->npool < (size_t)conc) eng->pool[eng->npool++] = c;
+  int j = uses_jar(x);
+  if(eng->npool[j] < (size_t)conc) eng->pool[j][eng->npool[j]++] = c;
   else curl_easy_cleanup(c);
   curl_slist_free_all(x->slist);
   x->slist = NULL;
@@ -795,6 +832,11 @@ static void budget_cb(evutil_socket_t fd, short kind, void *ud)
   eng->cancelled = false;
 }
 
+static void global_init(void)
+{
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
                          const struct dast_scope *scope, struct dast_engine **out, char *errbuf,
                          size_t errlen)
@@ -810,11 +852,8 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
              "invalid engine limits (concurrency 1..1024, per-host >= 1, rate >= 0, timeout > 0)");
     return DAST_EINVAL;
   }
-  static bool global_done;
-  if(!global_done) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    global_done = true;
-  }
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, global_init); /* scans may start on several threads */
   struct dast_engine *eng = dast_calloc(1, sizeof(*eng));
   eng->base = base;
   eng->cfg = cfg;
@@ -825,7 +864,6 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
   if(!eng->multi || !eng->share || !eng->jar) dast_oom();
   curl_share_setopt(eng->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
   curl_easy_setopt(eng->jar, CURLOPT_SHARE, eng->share);
-  curl_easy_setopt(eng->jar, CURLOPT_COOKIEFILE, "");
   curl_multi_setopt(eng->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
   curl_multi_setopt(eng->multi, CURLMOPT_SOCKETDATA, eng);
   curl_multi_setopt(eng->multi, CURLMOPT_TIMERFUNCTION, multi_timer_cb);
@@ -836,7 +874,8 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
   eng->pump_timer = evtimer_new(base, pump_timer_cb, eng);
   eng->budget_timer = evtimer_new(base, budget_cb, eng);
   if(!eng->curl_timer || !eng->pump_timer || !eng->budget_timer) dast_oom();
-  eng->pool = dast_calloc((size_t)cfg->concurrency, sizeof(CURL *));
+  eng->pool[0] = dast_calloc((size_t)cfg->concurrency, sizeof(CURL *));
+  eng->pool[1] = dast_calloc((size_t)cfg->concurrency, sizeof(CURL *));
   eng->lat = dast_calloc(LAT_FINE + LAT_COARSE, sizeof(uint32_t));
   eng->tokens = 1.0;
   eng->tokens_at_us = dast_now_us();
@@ -940,7 +979,9 @@ dast_err dast_engine_submit(struct dast_engine *eng, const struct dast_request *
   if(!req || !req->url || !cb) return DAST_EINVAL;
   if(eng->expired) return DAST_ECANCEL;
   if(strncasecmp(req->url, "http://", 7) && strncasecmp(req->url, "https://", 8)) return DAST_EINVAL;
-  if(!dast_scope_allows(eng->scope, req->url)) {
+  char origin[512];
+  if(!dast_url_origin_buf(req->url, origin, sizeof(origin)) ||
+     !dast__scope_allows_origin(eng->scope, req->url, origin)) {
     eng->st.out_of_scope++;
     return DAST_ESCOPE;
   }
@@ -972,7 +1013,7 @@ dast_err dast_engine_submit(struct dast_engine *eng, const struct dast_request *
   x->cb = cb;
   x->ud = ud;
   dast_buf_init(&x->body_buf, eng->cfg->body_cap ? eng->cfg->body_cap : (4u << 20));
-  x->host = host_index(eng, x->url);
+  x->host = host_index_key(eng, origin);
   if(!eng->st.started_us) eng->st.started_us = dast_now_us();
   enqueue(eng, x, false);
   x->anext = eng->all;
@@ -1146,8 +1187,10 @@ void dast_engine_free(struct dast_engine *eng)
     t->cb(eng, t->ud);
     free(t);
   }
-  for(size_t i = 0; i < eng->npool; i++) curl_easy_cleanup(eng->pool[i]);
-  free(eng->pool);
+  for(int j = 0; j < 2; j++) {
+    for(size_t i = 0; i < eng->npool[j]; i++) curl_easy_cleanup(eng->pool[j][i]);
+    free(eng->pool[j]);
+  }
   for(size_t i = 0; i < eng->nhosts; i++) free(eng->hosts[i].key);
   free(eng->hosts);
   if(eng->tick_timer) event_free(eng->tick_timer);

@@ -165,6 +165,10 @@ static void fix_init(struct fix *f, void (*tweak)(struct dast_config *))
 static void fix_free(struct fix *f)
 {
   dast_engine_free(f->eng);
+  /* let the server's late replies (to aborted transfers) fire and free */
+  struct timeval tv = {0, 400000};
+  event_base_loopexit(f->base, &tv);
+  event_base_dispatch(f->base);
   dast_scope_free(f->scope);
   dast_config_free(&f->cfg);
   evhttp_free(f->srv.http);
@@ -247,9 +251,13 @@ TEST(timeout_fires)
 {
   struct fix f;
   fix_init(&f, short_timeout);
-  ASSERT_EQ(get(&f, "/slow?ms=3000", 0), DAST_OK);
+  ASSERT_EQ(get(&f, "/slow?ms=600", 0), DAST_OK);
   ASSERT_EQ(dast_engine_run(f.eng), DAST_OK);
   ASSERT_EQ(f.timeouts, 1);
+  /* let the server's late reply fire so its request is freed */
+  struct timeval tv = {0, 700000};
+  event_base_loopexit(f.base, &tv);
+  event_base_dispatch(f.base);
   struct dast_stats st;
   dast_engine_stats(f.eng, &st);
   ASSERT_EQ(st.errors[DAST_NETERR_TIMEOUT], 1);
