@@ -138,7 +138,7 @@ void dast__crawl_skip(struct dast_crawler *c, const char *url, const char *reaso
   if(!strcmp(reason, "out of scope")) c->st.out_of_scope++;
   else if(!strncmp(reason, "dangerous", 9)) c->st.dangerous_skipped++;
   if(c->nskipped >= DAST__SKIPPED_MAX) return;
-  c->skip_url[c->nskipped] = dast_strndup(url, 2048);
+  c->skip_url[c->nskipped] = dast_strndup(url, strnlen(url, 2048));
   c->skip_reason[c->nskipped] = dast_strdup(reason);
   c->nskipped++;
 }

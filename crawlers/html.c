@@ -150,7 +150,8 @@ static long add_field(struct hctx *h, const char *name, const char *type, const 
   struct dast_form_field *fl = &f->fields[f->nfields];
   fl->name = dast_strdup(name);
   fl->type = lower_dup(type);
-  fl->value = dast_strndup(value ? value : "", MAX_FIELD_VALUE);
+  if(!value) value = "";
+  fl->value = dast_strndup(value, strnlen(value, MAX_FIELD_VALUE));
   return (long)f->nfields++;
 }
 

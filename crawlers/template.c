@@ -254,7 +254,7 @@ uint64_t dast_tmpl_endpoint_key(const struct dast_endpoint *ep)
     collect_name(&ns, n, NULL);
     free(n);
   }
-  qsort(ns.v, ns.n, sizeof(char *), cmp_str);
+  if(ns.n) qsort(ns.v, ns.n, sizeof(char *), cmp_str);
   uint64_t h = dast_hash64(ep->method, strlen(ep->method), 1469598103934665603ULL);
   h = dast_hash64(" ", 1, h);
   const char *t = ep->tmpl ? ep->tmpl : ep->url;
