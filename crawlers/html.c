@@ -96,7 +96,7 @@ static void emit_url(struct hctx *h, const char *ref, enum dast_source src)
     stop(h, "links per page");
     return;
   }
-  struct dast_found f = {abs, "GET", src, NULL};
+  struct dast_found f = {abs, "GET", src, NULL, NULL};
   h->on_url(h->ud, &f);
   h->st->links++;
   free(abs);
