@@ -219,14 +219,14 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     redirect(req, "/");
   } else if(!strncmp(path, "/item/", 6)) {
     s->item_hits++;
-    int n = atoi(path + 6);
+    int n = (int)strtol(path + 6, NULL, 10);
     snprintf(buf, sizeof(buf), "<html><body>item %d <a href='/item/%d'>next</a></body></html>", n,
              n + 1);
     send_str(req, 200, "text/html", buf);
   } else if(!strcmp(path, "/calendar")) {
     s->calendar_hits++;
     const char *m = query_get(req, "month", &q);
-    int n = m ? atoi(m) : 0;
+    int n = m ? (int)strtol(m, NULL, 10) : 0;
     snprintf(buf, sizeof(buf), "<html><body>month %d <a href='/calendar?month=%d'>next</a> "
                                "<a href='/calendar?month=%d'>prev</a></body></html>", n, n + 1, n - 1);
     evhttp_clear_headers(&q);
@@ -241,7 +241,7 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     const char *page = query_get(req, "page", &q);
     snprintf(buf, sizeof(buf), "{\"items\": [{\"id\": 1, \"href\": \"/api/detail/1\"}, "
                                "{\"id\": 2, \"href\": \"/api/detail/2\"}], \"page\": %d%s}",
-             page ? atoi(page) : 1, page ? "" : ", \"next\": \"/api/items?page=2\"");
+             page ? (int)strtol(page, NULL, 10) : 1, page ? "" : ", \"next\": \"/api/items?page=2\"");
     evhttp_clear_headers(&q);
     send_str(req, 200, "application/json", buf);
   } else if(!strncmp(path, "/api/detail/", 12) || !strcmp(path, "/api/inline-data")) {
