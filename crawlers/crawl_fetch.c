@@ -189,11 +189,30 @@ static void json_walk(struct page *p, json_t *v, size_t *nodes, size_t *urls)
   }
 }
 
+static void take_api_endpoint(void *ud, struct dast_endpoint *ep)
+{
+  struct dast_crawler *c = ud;
+  if(!dast_scope_allows(dast_engine_scope(c->eng), ep->url)) {
+    dast__crawl_skip(c, ep->url, "out of scope");
+    dast_endpoint_free(ep);
+    return;
+  }
+  (void)dast__crawl_add_endpoint(c, ep, NULL);
+}
+
 static void parse_json(struct page *p, const struct dast_response *r)
 {
   json_error_t err;
   json_t *doc = json_loadb(r->body, r->body_len, JSON_DECODE_ANY, &err);
   if(!doc) return; /* not our problem: an API may answer anything */
+  if(json_is_object(doc) && json_is_object(json_object_get(doc, "paths")) &&
+     (json_object_get(doc, "openapi") || json_object_get(doc, "swagger"))) {
+    /* an API description found while crawling: import it */
+    char msg[512];
+    if(dast_openapi_load_buf(r->body, r->body_len, p->url, p->url, p->c->cfg->target,
+                             take_api_endpoint, p->c, msg, sizeof(msg)))
+      DAST_LOG(DAST_LOG_WARN, "crawl", "%s", msg);
+  }
   size_t nodes = 0, urls = 0;
   json_walk(p, doc, &nodes, &urls);
   if(nodes > JSON_MAX_NODES || urls >= JSON_MAX_URLS) p->c->st.capped++;
@@ -234,17 +253,6 @@ static void harvest_headers(struct page *p, const struct dast_response *r)
     free(abs);
     free(ref);
   }
-}
-
-static void take_api_endpoint(void *ud, struct dast_endpoint *ep)
-{
-  struct dast_crawler *c = ud;
-  if(!dast_scope_allows(dast_engine_scope(c->eng), ep->url)) {
-    dast__crawl_skip(c, ep->url, "out of scope");
-    dast_endpoint_free(ep);
-    return;
-  }
-  (void)dast__crawl_add_endpoint(c, ep, NULL);
 }
 
 static void parse_sitemap(struct page *p, const struct dast_response *r)

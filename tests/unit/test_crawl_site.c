@@ -456,6 +456,19 @@ TEST(no_crawl_uses_only_the_api_description)
   site_stop(&r);
 }
 
+TEST(openapi_linked_from_a_page_is_imported)
+{
+  struct run r;
+  site_start(&r);
+  char err[512] = "";
+  ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
+  ASSERT(in_inventory(r.crawler, "GET", "/openapi.json"));
+  ASSERT(in_inventory(r.crawler, "POST", "/api/v1/widgets"));
+  ASSERT(in_inventory(r.crawler, "GET", "/api/v1/widgets/{n}"));
+  ASSERT_EQ(r.s.oos_hits, 0);
+  site_stop(&r);
+}
+
 TEST(invalid_openapi_is_a_clear_error)
 {
   struct run r;
