@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#define MAX_PATH_SEGMENTS 32
 #define DANGEROUS_RE "(?:log[-_]?out|sign[-_]?out|log[-_]?off|delete|remove|destroy|reset)"
 
 dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg,
@@ -168,6 +169,15 @@ bool dast__crawl_static_asset(const char *url)
   return false;
 }
 
+static size_t path_segments(const char *url)
+{
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 + strcspn(p + 3, "/?#") : url;
+  size_t n = 0;
+  for(; *p && *p != '?' && *p != '#'; p++) n += *p == '/';
+  return n;
+}
+
 static int cmp_param(const void *a, const void *b)
 {
   const struct dast_param *x = a, *y = b;
@@ -210,6 +220,10 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
     return false;
   }
   if(kind == K_PAGE && dast__crawl_static_asset(url)) return false;
+  if(path_segments(url) > MAX_PATH_SEGMENTS) {
+    dast__crawl_skip(c, url, "path too deep (trap?)");
+    return false;
+  }
   if(kind == K_SITEMAP && c->nsitemaps >= DAST__MAX_SITEMAPS) return false;
   struct dast_endpoint *ep = dast_tmpl_endpoint(method, url, src);
   uint64_t key = request_key(method, ep, NULL, 0);
