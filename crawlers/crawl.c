@@ -383,3 +383,28 @@ size_t dast_crawler_skipped(const struct dast_crawler *c, const char *const **ur
   *reasons = (const char *const *)c->skip_reason;
   return c->nskipped;
 }
+
+char *dast_crawler_summary(const struct dast_crawler *c)
+{
+  struct dast_crawl_stats st;
+  dast_crawler_stats(c, &st);
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  (void)dast_buf_printf(&b, "crawl: %zu pages, %zu endpoints (", st.pages, st.endpoints);
+  bool first = true;
+  for(int i = 0; i < DAST_SRC__COUNT; i++) {
+    if(!st.by_source[i]) continue;
+    (void)dast_buf_printf(&b, "%s%s %zu", first ? "" : ", ", dast_source_name((enum dast_source)i),
+                          st.by_source[i]);
+    first = false;
+  }
+  (void)dast_buf_printf(&b, "), %zu templates, %zu forms; skipped: %zu out of scope, %zu dangerous, "
+                            "%zu by the template bound; %zu errors",
+                        st.templates, st.forms, st.out_of_scope, st.dangerous_skipped,
+                        st.trap_limited, st.errors);
+  if(st.capped) (void)dast_buf_printf(&b, "; %zu documents capped", st.capped);
+  if(st.login_attempted)
+    (void)dast_buf_printf(&b, "; login %s (%d relogin%s)", st.login_ok ? "ok" : "FAILED",
+                          st.relogins, st.relogins == 1 ? "" : "s");
+  return dast_buf_take(&b, NULL);
+}

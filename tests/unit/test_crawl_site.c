@@ -428,6 +428,11 @@ TEST(crawl_finds_every_endpoint)
   ASSERT_GE(r.st.by_source[DAST_SRC_OPENAPI], 3);
   ASSERT_GE(r.st.by_source[DAST_SRC_JS], 3);
   ASSERT_GE(r.st.forms, 4);
+  char *sum = dast_crawler_summary(r.crawler);
+  ASSERT_CONTAINS(sum, "openapi 3");
+  ASSERT_CONTAINS(sum, "login ok (");
+  fprintf(stderr, "  %s\n", sum);
+  free(sum);
   if(getenv("DUMP"))
     fprintf(stderr, "  pages %zu endpoints %zu templates %zu oos %zu dangerous %zu trap %zu relogins %d\n",
             r.st.pages, r.st.endpoints, r.st.templates, r.st.out_of_scope, r.st.dangerous_skipped,
