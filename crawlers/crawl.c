@@ -231,10 +231,8 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
   uint64_t tk = dast_hash64(ep->tmpl, strlen(ep->tmpl), dast_hash64(method, strlen(method), 3));
   dast_endpoint_free(ep);
   if(!fresh) return false;
-  if(depth > c->cfg->max_depth && c->cfg->max_depth >= 0) {
-    dast__crawl_skip(c, url, "max depth");
-    return false;
-  }
+  if(depth > c->cfg->max_depth && c->cfg->max_depth >= 0)
+    return false; /* not listed: it would crowd the dangerous/out-of-scope entries out */
   uint32_t visits = dast__hset_count(&c->tmpl_count, tk);
   int k = c->cfg->template_visits > 0 ? c->cfg->template_visits : 3;
   if(kind == K_PAGE && visits >= (uint32_t)k) {

@@ -208,7 +208,20 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
   struct evkeyvalq q;
   char buf[512];
   enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-  if(!strcmp(path, "/login")) {
+  if(!strcmp(path, "/api/login")) {
+    char *body = cmd == EVHTTP_REQ_POST ? body_of(req) : dast_strdup("");
+    if(strstr(body, "\"user\":\"alice\"") && strstr(body, "\"pass\":\"s3cret\"")) {
+      s->login_ok++;
+      snprintf(s->session, sizeof(s->session), "J%d", s->login_ok);
+      char *cookie = dast_aprintf("sid=%s; Path=/", s->session);
+      evhttp_add_header(evhttp_request_get_output_headers(req), "Set-Cookie", cookie);
+      free(cookie);
+      send_str(req, 200, "application/json", "{\"ok\": true}");
+    } else {
+      send_str(req, cmd == EVHTTP_REQ_POST ? 401 : 405, "application/json", "{\"ok\": false}");
+    }
+    free(body);
+  } else if(!strcmp(path, "/login")) {
     if(cmd == EVHTTP_REQ_POST) login_post(s, req);
     else login_page(s, req);
   } else if(!strncmp(path, "/members/", 9)) {
@@ -437,6 +450,22 @@ TEST(crawl_finds_every_endpoint)
     fprintf(stderr, "  pages %zu endpoints %zu templates %zu oos %zu dangerous %zu trap %zu relogins %d\n",
             r.st.pages, r.st.endpoints, r.st.templates, r.st.out_of_scope, r.st.dangerous_skipped,
             r.st.trap_limited, r.st.relogins);
+  site_stop(&r);
+}
+
+TEST(json_api_login)
+{
+  struct run r;
+  site_start(&r);
+  r.cfg.login_url = dast_aprintf("http://127.0.0.1:%d/api/login", r.s.port);
+  r.cfg.login_data = dast_strdup("{\"user\":\"alice\",\"pass\":\"s3cret\"}");
+  r.cfg.logged_in_regex = dast_strdup("\"ok\": true");
+  char err[512] = "";
+  ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
+  ASSERT(r.st.login_ok);
+  ASSERT_EQ(r.s.login_ok, 1);
+  ASSERT(in_inventory(r.crawler, "GET", "/members/profile"));
+  ASSERT_EQ(r.s.logout_hits, 0);
   site_stop(&r);
 }
 
