@@ -33,12 +33,38 @@ struct page {
   const char *url; /* final URL of the response */
 };
 
+/* Queues one submission of inventory endpoint `idx` (built from `ep`, a
+ * copy the caller keeps) with its sample values. */
+static void submit_endpoint(struct dast_crawler *c, const struct dast_endpoint *ep, long idx,
+                            const char *page_url, int depth)
+{
+  struct dast_built b;
+  if(dast_endpoint_build(ep, -1, NULL, false, &b) != DAST_OK) return;
+  struct dast__item *it = dast_calloc(1, sizeof(*it));
+  it->kind = K_FORM;
+  it->method = dast_strdup(b.method);
+  it->url = dast_strdup(b.url);
+  if(b.body) {
+    it->body = dast_malloc(b.body_len + 1);
+    memcpy(it->body, b.body, b.body_len + 1);
+    it->body_len = b.body_len;
+  }
+  for(size_t i = 0; i < b.nheaders; i++)
+    if(!strncasecmp(b.headers[i], "Content-Type:", 13)) it->ctype = dast_strdup(b.headers[i]);
+  it->found_on = page_url ? dast_strdup(page_url) : NULL;
+  it->src = ep->source;
+  it->depth = depth;
+  it->ep_index = idx;
+  dast__crawl_push(c, it);
+  dast_built_free(&b);
+}
+
 static void on_found(void *ud, const struct dast_found *f)
 {
   struct page *p = ud;
   struct dast_crawler *c = p->c;
   if(strcmp(f->method, "GET")) {
-    /* a JS call with another method: inventory only, never sent blind */
+    /* a JS call with another method: into the inventory as it is */
     if(!dast_scope_allows(dast_engine_scope(c->eng), f->url)) {
       dast__crawl_skip(c, f->url, "out of scope");
       return;
@@ -71,7 +97,14 @@ static void on_found(void *ud, const struct dast_found *f)
       dast_set_str(&ep->content_type, "application/json");
       dast_set_str(&ep->body, "{}");
     }
-    (void)dast__crawl_add_endpoint(c, ep, NULL);
+    /* POST calls with a known body shape are submitted once, like forms;
+     * PUT/PATCH/DELETE never are (they change or destroy data) */
+    bool submit = !strcmp(f->method, "POST") && ep->content_type && p->it->depth < c->cfg->max_depth;
+    struct dast_endpoint *copy = submit ? dast_endpoint_dup(ep) : NULL;
+    bool added = false;
+    long idx = dast__crawl_add_endpoint(c, ep, &added);
+    if(copy && added) submit_endpoint(c, copy, idx, p->url, p->it->depth + 1);
+    dast_endpoint_free(copy);
     return;
   }
   (void)dast__crawl_discover(c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
@@ -124,26 +157,7 @@ void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const c
     dast_endpoint_free(copy);
     return;
   }
-  struct dast_built b;
-  if(dast_endpoint_build(copy, -1, NULL, false, &b) == DAST_OK) {
-    struct dast__item *it = dast_calloc(1, sizeof(*it));
-    it->kind = K_FORM;
-    it->method = dast_strdup(b.method);
-    it->url = dast_strdup(b.url);
-    if(b.body) {
-      it->body = dast_malloc(b.body_len + 1);
-      memcpy(it->body, b.body, b.body_len + 1);
-      it->body_len = b.body_len;
-    }
-    for(size_t i = 0; i < b.nheaders; i++)
-      if(!strncasecmp(b.headers[i], "Content-Type:", 13)) it->ctype = dast_strdup(b.headers[i]);
-    it->found_on = dast_strdup(page_url);
-    it->src = DAST_SRC_FORM;
-    it->depth = depth;
-    it->ep_index = idx;
-    dast__crawl_push(c, it);
-    dast_built_free(&b);
-  }
+  submit_endpoint(c, copy, idx, page_url, depth);
   dast_endpoint_free(copy);
 }
 

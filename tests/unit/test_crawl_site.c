@@ -29,6 +29,7 @@ struct site {
   int port, oos_port;
   int oos_hits, logout_hits, calendar_hits, item_hits, login_posts, login_ok, member_hits;
   int member_denied, form_posts;
+  char json_body[256];    /* last body POSTed to /api/comment */
   int expire_after;       /* expire the session after this many member pages (0 = never) */
   char tokens[MAX_TOKENS][24];
   int ntokens;
@@ -261,6 +262,11 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     send_str(req, 200, "application/json", "{\"ok\": true, \"note\": \"not a url\"}");
   } else if(!strcmp(path, "/search") || !strcmp(path, "/from-link-header")) {
     send_str(req, 200, "text/html", "<html><body>results</body></html>");
+  } else if(!strcmp(path, "/api/comment") && cmd == EVHTTP_REQ_POST) {
+    char *body = body_of(req);
+    snprintf(s->json_body, sizeof(s->json_body), "%s", body);
+    free(body);
+    send_str(req, 201, "application/json", "{\"id\": 9}");
   } else if(!strcmp(path, "/contact") || !strcmp(path, "/upload")) {
     s->form_posts += cmd == EVHTTP_REQ_POST;
     send_str(req, 200, "text/html", "<html><body>thanks</body></html>");
@@ -436,8 +442,12 @@ TEST(crawl_finds_every_endpoint)
   size_t n = dast_crawler_endpoints(r.crawler, &eps);
   for(size_t i = 0; i < n; i++)
     if(!strncmp(eps[i]->tmpl, "/members/", 9)) ASSERT_EQ(eps[i]->status, 200);
-  /* forms were submitted once per shape */
+  /* forms were submitted once per shape, the JS JSON call once */
   ASSERT_EQ(r.s.form_posts, 2);
+  ASSERT_CONTAINS(r.s.json_body, "\"text\":");
+  ASSERT_CONTAINS(r.s.json_body, "\"rating\":");
+  ASSERT_CONTAINS(r.s.log.data, "POST /api/comment\n");
+  ASSERT(!strstr(strstr(r.s.log.data, "POST /api/comment\n") + 1, "POST /api/comment\n"));
   ASSERT_GE(r.st.by_source[DAST_SRC_OPENAPI], 3);
   ASSERT_GE(r.st.by_source[DAST_SRC_JS], 3);
   ASSERT_GE(r.st.forms, 4);
