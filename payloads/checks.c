@@ -723,3 +723,17 @@ json_t *dast_checks_list_json(const struct dast_checks *c)
   }
   return arr;
 }
+
+struct pl_matcher *pl_matcher_from_json(const char *text, char *errbuf, size_t errlen)
+{
+  struct ld l = {"(inline)", errbuf, errlen, false};
+  json_error_t je;
+  json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+  if(!root) {
+    fail(&l, "(json)", "%s", je.text);
+    return NULL;
+  }
+  struct pl_matcher *m = parse_matcher(&l, root, "matchers", 0);
+  json_decref(root);
+  return m;
+}

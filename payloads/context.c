@@ -323,6 +323,15 @@ static bool node_executes(xmlNodePtr n, const char *canary)
   return false;
 }
 
+static bool raw_text_element(const char *name)
+{
+  static const char *raw[] = {"textarea", "title", "xmp", "iframe", "noembed", "noframes",
+                              "style", "plaintext", "noscript", NULL};
+  for(int i = 0; name && raw[i]; i++)
+    if(!strcasecmp(name, raw[i])) return true;
+  return false;
+}
+
 bool pl_dom_executable(const char *body, size_t len, const char *canary)
 {
   if(!body || !len || len > (size_t)0x7fffffff) return false;
@@ -340,8 +349,9 @@ bool pl_dom_executable(const char *body, size_t len, const char *canary)
       found = true;
       break;
     }
-    /* iterative pre-order walk */
-    if(n->children && n->type == XML_ELEMENT_NODE) {
+    /* iterative pre-order walk; the content of raw-text elements is text
+     * to a browser even where libxml2 builds elements from it */
+    if(n->children && n->type == XML_ELEMENT_NODE && !raw_text_element((const char *)n->name)) {
       n = n->children;
       continue;
     }

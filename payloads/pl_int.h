@@ -107,6 +107,8 @@ struct pl_hit {
 bool pl_match(const struct pl_matcher *m, const struct pl_subject *resp,
               const struct pl_subject *base, const struct pl_vars *v, struct pl_hit *hit);
 void pl_matcher_free(struct pl_matcher *m);
+/* Parses one matcher object from JSON text (tests, tools). */
+struct pl_matcher *pl_matcher_from_json(const char *text, char *errbuf, size_t errlen);
 
 /* ---- reflection context (context.c) ---- */
 struct pl_refl {

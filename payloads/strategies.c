@@ -27,8 +27,9 @@
 #include <strings.h>
 
 #define S_SAME 0.90    /* a "true" page must be this similar to the baseline */
-#define S_TT 0.97      /* the two "true" pages to each other */
-#define S_GAP 0.04     /* "false" must be this much less similar */
+#define S_TT 0.90      /* the two "true" pages to each other */
+#define S_GAP 0.04     /* "false" must be at least this much less similar, and
+                        * more than the two "true" pages differ (the noise) */
 
 static const struct pl_subject *base0(const struct pl_job *j)
 {
@@ -311,7 +312,8 @@ bool pl_boolean_decide(const struct pl_subject *base, const struct pl_tokens *bt
   bool same = t1->status == base->status && t2->status == base->status && st1 >= S_SAME &&
               st2 >= S_SAME && stt >= S_TT;
   double lo = st1 < st2 ? st1 : st2;
-  bool differs = f->status != t1->status || (sf <= lo - S_GAP && sft <= stt - S_GAP);
+  double gap = 1.0 - stt > S_GAP ? 1.0 - stt : S_GAP;
+  bool differs = f->status != t1->status || (sf <= lo - gap && sft <= stt - gap);
   if(why && whylen)
     snprintf(why, whylen, "true~base %.3f/%.3f, true~true %.3f, false~base %.3f, status %ld/%ld/%ld",
              st1, st2, stt, sf, t1->status, f->status, t2->status);
