@@ -94,6 +94,23 @@ static bool seen_once(struct dast_attack *a, const char *key)
   return true;
 }
 
+int pl_class_state(const struct dast_attack *a, const char *klass, const struct dast_endpoint *ep,
+                   long ip)
+{
+  const char *name = ip >= 0 ? ep->params[ip].name : NULL;
+  const char *tmpl = ep->tmpl ? ep->tmpl : ep->url;
+  int st = 0;
+  for(size_t i = 0; i < a->nfindings; i++) {
+    const struct dast_finding *f = a->findings[i];
+    if(strcmp(f->check_class, klass) || strcmp(f->method, ep->method) || strcmp(f->tmpl, tmpl))
+      continue;
+    if((name == NULL) != (f->param == NULL) || (name && strcmp(name, f->param))) continue;
+    int s = f->confidence == DAST_CONF_CONFIRMED ? 2 : 1;
+    if(s > st) st = s;
+  }
+  return st;
+}
+
 /* ---- lifecycle ---- */
 
 dast_err dast_attack_new(struct dast_engine *eng, const struct dast_config *cfg,
@@ -406,9 +423,13 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
   struct dast_attack *a = es->a;
   const struct dast_endpoint *ep = es->ep;
   if(c->passive) return;
+  bool hint_only = false;
   if(a->cfg->profile < c->profile) {
-    add_tested(a, c, ep, false, "skipped by the scan profile");
-    return;
+    if(c->strategy != PL_S_TIMING || a->cfg->profile != DAST_PROFILE_STANDARD) {
+      add_tested(a, c, ep, false, "skipped by the scan profile");
+      return;
+    }
+    hint_only = true; /* runs only where a cheaper probe hinted */
   }
   if(c->strategy == PL_S_OOB && !a->oob) {
     add_tested(a, c, ep, false, "no out-of-band listener");
@@ -433,6 +454,7 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
       if(c->ip_mask && !(c->ip_mask & (1u << p->kind))) continue;
       if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit"))) continue;
       struct pl_job *j = job_new(es, c, (long)i, NULL);
+      j->hint_only = hint_only;
       any = true;
       if(c->strategy == PL_S_TIMING) {
         j->snext = es->serial;
@@ -451,6 +473,7 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
       free(key);
       if(!first) continue;
       struct pl_job *j = job_new(es, c, -1, targets[t]);
+      j->hint_only = hint_only;
       any = true;
       if(c->strategy == PL_S_TIMING) {
         j->snext = es->serial;

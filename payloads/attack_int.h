@@ -80,6 +80,7 @@ struct pl_job {
   char *note;                 /* evidence text being built */
   bool serial;                /* timing: runs alone after the others */
   bool finished;
+  bool hint_only;             /* timing in the standard profile: needs a hint */
   struct pl_job *next;        /* every job of the endpoint */
   struct pl_job *snext;       /* serial queue */
 };
@@ -111,6 +112,11 @@ void pl_job_finish(struct pl_job *j);
 void pl_attack_add_finding(struct dast_attack *a, struct dast_finding *f);
 /* Fresh vars for a job (orig/tag/file/xml/oob filled in). */
 void pl_job_vars(struct pl_job *j);
+
+/* The state of a class on an insertion point from the findings so far:
+ * 0 nothing, 1 an unconfirmed finding (a hint), 2 confirmed. */
+int pl_class_state(const struct dast_attack *a, const char *klass, const struct dast_endpoint *ep,
+                   long ip);
 
 /* strategies.c */
 void pl_strategy_start(struct pl_job *j);

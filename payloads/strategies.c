@@ -618,7 +618,14 @@ void pl_strategy_start(struct pl_job *j)
     pl_job_vars(j);
     bool_send(j);
     return;
-  case PL_S_TIMING: timing_probe(j); return;
+  case PL_S_TIMING: {
+    /* the slowest probes: skipped where the class is already confirmed,
+     * and in the standard profile unless a cheaper probe hinted */
+    int st = pl_class_state(j->es->a, j->c->klass, j->es->ep, j->ip);
+    if(st == 2 || (j->hint_only && st == 0)) break;
+    timing_probe(j);
+    return;
+  }
   case PL_S_OOB: oob_probe(j); return;
   case PL_S_FILES: files_start(j); return;
   case PL_S_PASSIVE:
