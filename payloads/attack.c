@@ -221,6 +221,7 @@ void pl_job_vars(struct pl_job *j)
   j->v.orig = j->ip >= 0 ? ep->params[j->ip].value : "";
   j->v.xml = ep->body;
   j->v.oob_base = j->es->a->oob ? dast_oob_url(j->es->a->oob) : NULL;
+  j->v.oob_ldap = j->es->a->oob ? dast_oob_ldap_hostport(j->es->a->oob) : NULL;
   const char *slash = strrchr(ep->url, '/');
   j->v.file = slash && slash[1] ? slash + 1 : "index.html";
 }

@@ -82,6 +82,9 @@ dast_err dast_oob_new(struct event_base *base, const char *listen, const char *p
 void dast_oob_free(struct dast_oob *o);
 /* Base URL without a trailing slash (borrowed). */
 const char *dast_oob_url(const struct dast_oob *o);
+/* "host:port" of the LDAP side listener for JNDI payloads (borrowed), NULL
+ * when it could not be opened (only IPv4 listen addresses get one). */
+const char *dast_oob_ldap_hostport(const struct dast_oob *o);
 /* Number of hits recorded for `token` (0 when none). */
 unsigned dast_oob_hits(const struct dast_oob *o, const char *token);
 

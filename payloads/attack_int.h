@@ -32,6 +32,7 @@ struct pl_oobwait {
   const struct pl_check *c;
   const struct dast_endpoint *ep;
   long ip;
+  const char *target;  /* "header:Name" for endpoint-level probes (borrowed from the check) */
   char token[24];
   char *payload, *request, *curl, *url;
   bool found;

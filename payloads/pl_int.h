@@ -41,6 +41,7 @@ struct pl_vars {
   unsigned sleep;                  /* seconds */
   char token[24];                  /* out-of-band token */
   const char *oob_base;            /* borrowed, NULL when no listener */
+  const char *oob_ldap;            /* borrowed "host:port", NULL when none */
   const char *orig;                /* the insertion point's crawled value */
   const char *tag;                 /* enclosing raw-text element for xss, or NULL */
   const char *file;                /* last path segment, for backup-file names */
@@ -49,7 +50,7 @@ struct pl_vars {
 /* Fresh canary, operands (a,b in [100,9999] so the product has 5-8 digits),
  * OOB token; keeps orig/tag/file/xml/oob_base/sleep. */
 void pl_vars_fresh(struct pl_vars *v, struct dast_rng *rng);
-/* Expands $[canary] $[a] $[b] $[product] $[sum] $[sleep] $[oob] $[token]
+/* Expands $[canary] $[a] $[b] $[product] $[sum] $[sleep] $[oob] $[oobldap] $[token]
  * $[orig] $[tag] $[file] $[xxe:URI].  Unknown names stay as typed.  Owned. */
 char *pl_expand(const char *tmpl, const struct pl_vars *v);
 /* True when every $[name] in `s` is known (the loader validates with it);

@@ -41,6 +41,11 @@ static void oob_collect(struct dast_engine *eng, void *ud)
     const struct dast_param *p = w->ip >= 0 ? &w->ep->params[w->ip] : NULL;
     struct dast_finding *f =
         pl_finding_new(w->c, w->ep->method, w->url, w->ep->tmpl, p, DAST_CONF_CONFIRMED);
+    if(!p && w->target && !strncmp(w->target, "header:", 7)) {
+      f->param = dast_strdup(w->target + 7);
+      f->param_kind = dast_strdup("header");
+      dast_finding_fingerprint(f);
+    }
     f->payload = dast_strdup(w->payload);
     f->request = dast_strdup(w->request);
     f->curl = dast_strdup(w->curl);

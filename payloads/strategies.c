@@ -67,7 +67,9 @@ static void candidate(struct pl_job *j, const struct dast_request *req, const st
   if(j->best && j->best->confidence >= conf) return;
   const struct dast_endpoint *ep = j->es->ep;
   const struct dast_param *p = j->ip >= 0 ? &ep->params[j->ip] : NULL;
-  struct dast_finding *f = pl_finding_new(j->c, req->method, req->url, ep->tmpl, p, conf);
+  /* origin-wide checks get a template that does not depend on crawl order */
+  const char *tmpl = j->c->scope == PL_SCOPE_ORIGIN ? "/" : ep->tmpl;
+  struct dast_finding *f = pl_finding_new(j->c, req->method, req->url, tmpl, p, conf);
   if(!p && j->target && strncmp(j->target, "header:", 7) == 0) {
     f->param = dast_strdup(j->target + 7);
     f->param_kind = dast_strdup("header");
@@ -492,6 +494,7 @@ static void oob_resp(struct pl_job *j, const struct dast_request *req)
     w->c = j->c;
     w->ep = j->es->ep;
     w->ip = j->ip;
+    w->target = j->target;
     memcpy(w->token, j->v.token, sizeof(w->token));
     w->payload = pl_expand(j->c->payloads[j->pi], &j->v);
     w->url = dast_strdup(req->url);

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 static const char *known_vars[] = {"canary", "a", "b", "product", "sum", "sleep", "oob",
-                                   "oobhost", "token", "orig", "tag", "file", NULL};
+                                   "oobhost", "oobldap", "token", "orig", "tag", "file", NULL};
 
 /* The ']' closing the placeholder opened at p ("$["), counting nested
  * brackets so "$[xxe:$[oob]]" works.  NULL when unterminated. */
@@ -55,6 +55,7 @@ static void add_var(struct dast_buf *o, const char *name, size_t n, const struct
   else if(IS("sleep")) (void)dast_buf_printf(o, "%u", v->sleep);
   else if(IS("token")) (void)dast_buf_adds(o, v->token);
   else if(IS("oob")) (void)dast_buf_printf(o, "%s/%s", v->oob_base ? v->oob_base : "http://127.0.0.1:9", v->token);
+  else if(IS("oobldap")) (void)dast_buf_adds(o, v->oob_ldap ? v->oob_ldap : "127.0.0.1:9");
   else if(IS("oobhost")) {
     const char *b = v->oob_base ? v->oob_base : "http://127.0.0.1:9";
     const char *h = strstr(b, "://");

@@ -7,9 +7,12 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <sys/queue.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -25,6 +28,7 @@ struct app {
   int port;
   char guestbook[8192]; /* stored unescaped */
   char notes[8192];     /* stored, rendered escaped */
+  struct evhttp_connection *client;
 };
 
 struct later {
@@ -258,12 +262,133 @@ static void h_stored(struct app *a, struct evhttp_request *req, bool safe)
   free(shown);
 }
 
+/* An XML API: echoes the document's text; the vulnerable twin lets the
+ * parser substitute external entities (XML_PARSE_NOENT|DTDLOAD). */
+static void quiet(void *ctx, const char *msg, ...)
+{
+  (void)ctx;
+  (void)msg;
+}
+
+static void h_xml(struct evhttp_request *req, bool safe)
+{
+  xmlSetGenericErrorFunc(NULL, quiet);
+  struct evbuffer *in = evhttp_request_get_input_buffer(req);
+  size_t n = evbuffer_get_length(in);
+  char *body = calloc(1, n + 1);
+  evbuffer_copyout(in, body, n);
+  int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+  if(!safe) opts |= XML_PARSE_NOENT | XML_PARSE_DTDLOAD;
+  xmlDocPtr d = xmlReadMemory(body, (int)n, "in.xml", NULL, opts);
+  free(body);
+  if(!d) {
+    send_html(req, 400, "<html><body>bad xml</body></html>");
+    return;
+  }
+  xmlChar *text = xmlNodeGetContent(xmlDocGetRootElement(d));
+  char *e = esc(text ? (const char *)text : "");
+  size_t len = strlen(e) + 64;
+  char *page = malloc(len);
+  snprintf(page, len, "<html><body><pre>%s</pre></body></html>", e);
+  send_html(req, 200, page);
+  free(page);
+  free(e);
+  xmlFree(text);
+  xmlFreeDoc(d);
+}
+
+static void fetched_cb(struct evhttp_request *r, void *ud)
+{
+  (void)r;
+  (void)ud;
+}
+
+/* Server-side fetch of ?url= (only ever to 127.0.0.1: this is a test). */
+static void h_fetch(struct app *a, struct evhttp_request *req)
+{
+  char *url = param(req, "url");
+  struct evhttp_uri *u = evhttp_uri_parse(url);
+  if(u && evhttp_uri_get_host(u) && !strcmp(evhttp_uri_get_host(u), "127.0.0.1") &&
+     evhttp_uri_get_port(u) > 0) {
+    if(!a->client)
+      a->client = evhttp_connection_base_new(a->base, NULL, "127.0.0.1", (ev_uint16_t)evhttp_uri_get_port(u));
+    struct evhttp_request *out = evhttp_request_new(fetched_cb, NULL);
+    evhttp_add_header(evhttp_request_get_output_headers(out), "Host", "127.0.0.1");
+    const char *path = evhttp_uri_get_path(u);
+    evhttp_make_request(a->client, out, EVHTTP_REQ_GET, path && *path ? path : "/");
+  }
+  if(u) evhttp_uri_free(u);
+  free(url);
+  send_html(req, 200, "<html><body>preview queued</body></html>");
+}
+
+/* What a JNDI client does first: bind, then search with the DN. */
+struct ldapc {
+  char dn[128];
+  int step;
+};
+
+static void ldapc_read(struct bufferevent *bev, void *ud)
+{
+  struct ldapc *c = ud;
+  unsigned char buf[256];
+  (void)bufferevent_read(bev, buf, sizeof(buf));
+  if(c->step++ == 0) {
+    unsigned char req[300];
+    size_t dl = strlen(c->dn);
+    size_t n = 0;
+    req[n++] = 0x30; req[n++] = (unsigned char)(dl + 7);
+    req[n++] = 0x02; req[n++] = 0x01; req[n++] = 0x02;     /* messageID 2 */
+    req[n++] = 0x63; req[n++] = (unsigned char)(dl + 2);    /* searchRequest */
+    req[n++] = 0x04; req[n++] = (unsigned char)dl;          /* baseObject */
+    memcpy(req + n, c->dn, dl);
+    n += dl;
+    bufferevent_write(bev, req, n);
+  }
+}
+
+static void ldapc_event(struct bufferevent *bev, short what, void *ud)
+{
+  if(what & BEV_EVENT_CONNECTED) {
+    static const unsigned char bind[] = {0x30, 0x0c, 0x02, 0x01, 0x01, 0x60, 0x07, 0x02,
+                                         0x01, 0x03, 0x04, 0x00, 0x80, 0x00};
+    bufferevent_write(bev, bind, sizeof(bind));
+    return;
+  }
+  free(ud);
+  bufferevent_free(bev);
+}
+
+/* Emulates a logger with lookups: ${jndi:ldap://127.0.0.1:port/dn} is
+ * resolved by talking LDAP to that address (only 127.0.0.1: a test). */
+static void fake_jndi(struct app *a, const char *s)
+{
+  const char *j = s ? strstr(s, "${jndi:ldap://127.0.0.1:") : NULL;
+  if(!j) return;
+  int port = atoi(j + 24);
+  const char *slash = strchr(j + 24, '/');
+  if(!slash || port <= 0) return;
+  struct ldapc *c = calloc(1, sizeof(*c));
+  snprintf(c->dn, sizeof(c->dn), "%.*s", (int)strcspn(slash + 1, "}"), slash + 1);
+  struct bufferevent *bev = bufferevent_socket_new(a->base, -1, BEV_OPT_CLOSE_ON_FREE);
+  bufferevent_setcb(bev, ldapc_read, NULL, ldapc_event, c);
+  bufferevent_enable(bev, EV_READ | EV_WRITE);
+  struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+  if(bufferevent_socket_connect(bev, (struct sockaddr *)&sin, sizeof(sin))) {
+    free(c);
+    bufferevent_free(bev);
+  }
+}
+
 static void handler(struct evhttp_request *req, void *ud)
 {
   struct app *a = ud;
   const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
   struct evkeyvalq *out = evhttp_request_get_output_headers(req);
   if(!path) path = "/";
+  if(!strcmp(path, "/logged"))
+    fake_jndi(a, evhttp_find_header(evhttp_request_get_input_headers(req), "User-Agent"));
   if(!strcmp(path, "/")) {
     evhttp_add_header(out, "Server", "Apache/2.4.41 (Ubuntu)");
     evhttp_add_header(out, "Set-Cookie", "sessionid=f00d; Path=/");
@@ -288,6 +413,9 @@ static void handler(struct evhttp_request *req, void *ud)
   else if(!strcmp(path, "/go-safe")) h_go(req, true);
   else if(!strcmp(path, "/guestbook")) h_stored(a, req, false);
   else if(!strcmp(path, "/notes")) h_stored(a, req, true);
+  else if(!strcmp(path, "/xml")) h_xml(req, false);
+  else if(!strcmp(path, "/xml-safe")) h_xml(req, true);
+  else if(!strcmp(path, "/fetch")) h_fetch(a, req);
   else if(!strcmp(path, "/api/profile")) {
     const char *o = evhttp_find_header(evhttp_request_get_input_headers(req), "Origin");
     if(o) {
@@ -341,6 +469,7 @@ struct scan {
   struct dast_attack *attack;
   struct dast_endpoint *eps[64];
   size_t neps;
+  struct dast_oob *oob;
 };
 
 static void add_ep(struct scan *s, const char *method, const char *path, const char *ptype,
@@ -390,6 +519,8 @@ static void scan_free(struct scan *s)
 {
   dast_attack_free(s->attack);
   dast_engine_free(s->eng);
+  dast_oob_free(s->oob);
+  if(s->app.client) evhttp_connection_free(s->app.client);
   struct timeval tv = {0, 200000};
   event_base_loopexit(s->base, &tv);
   event_base_dispatch(s->base);
@@ -539,6 +670,65 @@ TEST(timing_confirmed_slow_endpoint_not)
   scan_run(&s);
   EXPECT_CONFIRMED(&s, "sqli-time", "/sleepy?q=");
   ASSERT(!find(&s, "sqli-time", "/slow?q="));
+  scan_free(&s);
+}
+
+static void add_xml_ep(struct scan *s, const char *path)
+{
+  const char *doc = "<?xml version=\"1.0\"?><order><item>shoe</item><qty>1</qty></order>";
+  add_ep(s, "POST", path, "xml", "body", doc);
+  dast_set_str(&s->eps[s->neps - 1]->body, doc);
+  dast_set_str(&s->eps[s->neps - 1]->content_type, "application/xml");
+}
+
+TEST(xxe_found_safe_parser_clean)
+{
+  static const char *const only[] = {"xxe-inband", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  add_xml_ep(&s, "/xml");
+  add_xml_ep(&s, "/xml-safe");
+  scan_run(&s);
+  EXPECT_CONFIRMED(&s, "xxe-inband", "/xml");
+  ASSERT(!find(&s, "xxe-inband", "/xml-safe"));
+  scan_free(&s);
+}
+
+TEST(ssrf_confirmed_out_of_band)
+{
+  static const char *const only[] = {"ssrf-oob", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  char err[256];
+  ASSERT_EQ(dast_oob_new(s.base, "127.0.0.1:0", NULL, &s.oob, err, sizeof(err)), DAST_OK);
+  ASSERT_CONTAINS(dast_oob_url(s.oob), "http://127.0.0.1:");
+  dast_attack_set_oob(s.attack, s.oob);
+  add_ep(&s, "GET", "/fetch", "query", "url", "http://127.0.0.1/");
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  EXPECT_CONFIRMED(&s, "ssrf-oob", "/fetch?url=");
+  ASSERT(!find(&s, "ssrf-oob", "/search-safe?q="));
+  scan_free(&s);
+}
+
+TEST(jndi_confirmed_through_ldap_listener)
+{
+  static const char *const only[] = {"jndi-log4shell", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  char err[256];
+  ASSERT_EQ(dast_oob_new(s.base, NULL, NULL, &s.oob, err, sizeof(err)), DAST_OK);
+  ASSERT(dast_oob_ldap_hostport(s.oob));
+  dast_attack_set_oob(s.attack, s.oob);
+  add_ep(&s, "GET", "/logged", "query", NULL, NULL);
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "jndi-log4shell", "/logged");
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
+  ASSERT_STREQ(f->param, "User-Agent");
+  ASSERT(!find(&s, "jndi-log4shell", "/search-safe?q="));
   scan_free(&s);
 }
 
