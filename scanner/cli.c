@@ -382,7 +382,8 @@ int dast_cli_parse(int argc, char **argv, int first, struct dast_config *cfg,
       if(extra && in_list(extra, name, n)) {
         snprintf(flag, sizeof(flag), "%.*s", (int)n, name);
         const char *ev = eq ? eq + 1 : NULL;
-        bool takes = strcmp(flag, "wait") && strcmp(flag, "insecure-no-auth");
+        bool takes = strcmp(flag, "wait") && strcmp(flag, "insecure-no-auth") &&
+                     strcmp(flag, "exit-with-gate");
         if(takes && !ev) {
           if(i + 1 >= argc) {
             snprintf(errbuf, errlen, "--%s needs a value", flag);
