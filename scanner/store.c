@@ -163,7 +163,10 @@ dast_err dast_store_scan_transition(struct dast_store *st, const char *id, const
   const char *sql =
     "UPDATE scans SET status=?1, error=COALESCE(?2,error),"
     " started_ms=CASE WHEN ?1='running' THEN ?3 ELSE started_ms END,"
-    " finished_ms=CASE WHEN ?4 THEN ?3 ELSE finished_ms END"
+    " finished_ms=CASE WHEN ?4 THEN ?3 ELSE finished_ms END,"
+    /* a scan that ends without finishing never passes: CLI exit code 2 */
+    " verdict=CASE WHEN ?4 AND ?1<>'done' THEN 'incomplete' ELSE verdict END,"
+    " exit_code=CASE WHEN ?4 AND ?1<>'done' THEN max(coalesce(exit_code,2),2) ELSE exit_code END"
     " WHERE id=?5 AND (CASE WHEN ?6 IS NULL THEN status IN ('queued','running')"
     " ELSE status=?6 END)";
   if(changed) *changed = false;
@@ -441,7 +444,8 @@ static dast_err recover_rows(struct dast_store *st, bool requeue, int64_t now_ms
 {
   sqlite3_stmt *s;
   if(prep(st,
-          "UPDATE scans SET status='interrupted', finished_ms=?1, error=CASE status"
+          "UPDATE scans SET status='interrupted', finished_ms=?1, verdict='incomplete',"
+          " exit_code=2, error=CASE status"
           " WHEN 'running' THEN 'the service stopped while this scan was running'"
           " ELSE 'the service restarted; auth material is not persisted, resubmit the scan' END"
           " WHERE status='running' OR (status='queued' AND has_secrets)",
@@ -452,10 +456,15 @@ static dast_err recover_rows(struct dast_store *st, bool requeue, int64_t now_ms
   if(e || !requeue) return e;
   if(prep(st,
           "UPDATE scans SET status='queued', started_ms=NULL, finished_ms=NULL, error=NULL,"
+          " verdict=NULL, exit_code=NULL,"
           " requests=0, endpoints=0, findings=0 WHERE status='interrupted' AND NOT has_secrets",
           &s))
     return DAST_EIO;
-  return step_done(st, s, "requeue");
+  if((e = step_done(st, s, "requeue"))) return e;
+  /* a re-run replaces what the interrupted run left behind */
+  e = exec(st, "DELETE FROM findings WHERE scan_id IN (SELECT id FROM scans WHERE status='queued');"
+               "DELETE FROM reports WHERE scan_id IN (SELECT id FROM scans WHERE status='queued');");
+  return e;
 }
 
 dast_err dast_store_recover(struct dast_store *st, bool requeue, int64_t now_ms,
