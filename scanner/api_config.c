@@ -179,17 +179,19 @@ struct ilimit {
   size_t off;
 };
 #define IL(n, lo, hi, t) {#n, lo, hi, t, offsetof(struct dast_config, n)}
+/* Ranges are the CLI's (scanner/cli.c), so whatever `dastgate scan` accepts
+ * the service accepts too. */
 static const struct ilimit ilimits[] = {
-  IL(concurrency, 1, 256, I_INT),
-  IL(per_host, 1, 256, I_INT),
-  IL(timeout_ms, 100, 600000, I_INT),
-  IL(connect_timeout_ms, 100, 600000, I_INT),
-  IL(body_cap, 1024, 64ll << 20, I_SIZE),
-  IL(max_redirects, 0, 50, I_INT),
+  IL(concurrency, 1, 1024, I_INT),
+  IL(per_host, 1, 1024, I_INT),
+  IL(timeout_ms, 1, 3600000, I_INT),
+  IL(connect_timeout_ms, 1, 3600000, I_INT),
+  IL(body_cap, 1024, 10000000000ll, I_SIZE),
+  IL(max_redirects, 0, 100, I_INT),
   IL(retries, 0, 10, I_INT),
   IL(max_depth, 0, 1000, I_INT),
-  IL(max_pages, 1, 1000000, I_INT),
-  IL(max_requests, 0, 100000000, I_LONG),
+  IL(max_pages, 1, 10000000, I_INT),
+  IL(max_requests, 0, 1000000000000ll, I_LONG),
   IL(template_visits, 1, 1000, I_INT),
 };
 
@@ -211,8 +213,8 @@ static dast_err read_limits(struct ctx *c, const json_t *l, struct dast_config *
     else if(d->type == I_LONG) *(long *)p = (long)v;
     else *(size_t *)p = (size_t)v;
   }
-  if(!e) e = get_num(c, l, "limits", "rate", 0, 100000, &cfg->rate);
-  if(!e) e = get_num(c, l, "limits", "max_time", 0, 7 * 86400, &cfg->max_time);
+  if(!e) e = get_num(c, l, "limits", "rate", 0, 1e6, &cfg->rate);
+  if(!e) e = get_num(c, l, "limits", "max_time", 0, 1e7, &cfg->max_time);
   return e;
 }
 
@@ -251,8 +253,8 @@ static dast_err read_gate(struct ctx *c, const json_t *g, struct dast_config *cf
   dast_err e = only_keys(c, g, "gate", keys);
   if(!e) e = get_str(c, g, "gate", "fail_on", &cfg->fail_on);
   if(!e) e = get_bool(c, g, "gate", "fail_on_new_only", &cfg->fail_on_new_only);
-  if(!e) e = get_num(c, g, "gate", "min_coverage", 0, 1, &cfg->min_coverage);
-  if(!e) e = get_int(c, g, "gate", "exit_code_fail", 0, 255, &code);
+  if(!e) e = get_num(c, g, "gate", "min_coverage", 0, 1e9, &cfg->min_coverage);
+  if(!e) e = get_int(c, g, "gate", "exit_code_fail", 1, 255, &code);
   if(e) return e;
   cfg->exit_code_fail = (int)code;
   const json_t *p = json_object_get(g, "policy"), *s = json_object_get(g, "suppressions");
@@ -285,16 +287,25 @@ static dast_err read_top(struct ctx *c, const json_t *in, struct dast_config *cf
       return bad(c, "", "profile", "expected \"passive\", \"standard\" or \"full\"");
     cfg->profile = (enum dast_profile)dast_profile_parse(json_string_value(prof));
   }
-  long long seed = 0;
-  if(!e && json_object_get(in, "seed")) {
-    e = get_int(c, in, "", "seed", 0, INT64_MAX, &seed);
-    cfg->seed = (uint64_t)seed;
+  const json_t *seed = json_object_get(in, "seed");
+  if(!e && seed) {
+    /* a 64-bit unsigned seed: an integer, or decimal text above INT64_MAX */
+    const char *txt = json_string_value(seed);
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = txt ? strtoull(txt, &end, 10) : 0;
+    if(json_is_integer(seed) && json_integer_value(seed) >= 0)
+      cfg->seed = (uint64_t)json_integer_value(seed);
+    else if(txt && *txt >= '0' && *txt <= '9' && !*end && !errno)
+      cfg->seed = (uint64_t)v;
+    else
+      return bad(c, "", "seed", "expected a non-negative integer");
     cfg->seed_set = true;
   }
   if(!e) e = get_str(c, in, "", "user_agent", &cfg->user_agent);
   if(!e) e = get_bool(c, in, "", "insecure_tls", &cfg->insecure);
   if(!e) e = get_bool(c, in, "", "http2", &cfg->http2);
-  if(!e) e = get_num(c, in, "", "wait_ready", 0, 3600, &cfg->wait_ready);
+  if(!e) e = get_num(c, in, "", "wait_ready", 0, 86400, &cfg->wait_ready);
   if(!e) e = get_str(c, in, "", "ready_path", &cfg->ready_path);
   if(!e) e = get_str(c, in, "", "openapi", &cfg->openapi);
   if(!e && cfg->openapi && !is_http_url(cfg->openapi))
@@ -481,10 +492,6 @@ dast_err dast_config_to_api_json(const struct dast_config *cfg, json_t **out, ch
   if(cfg->oob_listen || cfg->oob_url) return refuse("--oob-listen/--oob-url", errbuf, errlen);
   if(cfg->openapi && !is_http_url(cfg->openapi))
     return refuse("--openapi with a local file (give a URL)", errbuf, errlen);
-  if(cfg->seed_set && cfg->seed > (uint64_t)INT64_MAX) {
-    snprintf(errbuf, errlen, "--seed: the service accepts seeds up to %lld", (long long)INT64_MAX);
-    return DAST_EINVAL;
-  }
   json_t *gate;
   dast_err e = gate_json(cfg, &gate, errbuf, errlen);
   if(e) return e;
@@ -492,7 +499,13 @@ dast_err dast_config_to_api_json(const struct dast_config *cfg, json_t **out, ch
   put_str(o, "target", cfg->target);
   put_list(o, "seeds", &cfg->extra_seeds);
   put_str(o, "profile", dast_profile_name(cfg->profile));
-  if(cfg->seed_set) json_object_set_new(o, "seed", json_integer((json_int_t)cfg->seed));
+  if(cfg->seed_set && cfg->seed <= (uint64_t)INT64_MAX)
+    json_object_set_new(o, "seed", json_integer((json_int_t)cfg->seed));
+  else if(cfg->seed_set) {
+    char txt[32];
+    snprintf(txt, sizeof(txt), "%llu", (unsigned long long)cfg->seed);
+    json_object_set_new(o, "seed", json_string(txt));
+  }
   put_str(o, "user_agent", cfg->user_agent);
   json_object_set_new(o, "insecure_tls", json_boolean(cfg->insecure));
   json_object_set_new(o, "http2", json_boolean(cfg->http2));

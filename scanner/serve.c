@@ -284,6 +284,17 @@ static void finish(struct dast_service *svc, struct dast_store *st, struct dast_
     DAST_LOG(DAST_LOG_ERROR, "serve", "scan %s: could not store its result", job->id);
 }
 
+/* Removes every "dir/" from msg: error messages name the gate files, and the
+ * private folder they live in is nobody's business. */
+static void strip_dir(char *msg, const char *dir)
+{
+  char prefix[64];
+  snprintf(prefix, sizeof(prefix), "%s/", dir);
+  size_t pl = strlen(prefix);
+  char *p;
+  while((p = strstr(msg, prefix))) memmove(p, p + pl, strlen(p + pl) + 1);
+}
+
 static void run_job(struct dast_service *svc, struct dast_store *st, struct dast__job *job)
 {
   bool moved = false;
@@ -300,6 +311,7 @@ static void run_job(struct dast_service *svc, struct dast_store *st, struct dast
     atomic_store(&job->ctl.started_us, dast_now_us());
     rc = svc->run_scan(&job->cfg, &job->ctl, &report, err, sizeof(err));
   }
+  strip_dir(err, dir);
   finish(svc, st, job, rc, report, err);
   json_decref(report);
   remove_files(job, dir);

@@ -283,6 +283,8 @@ static void overlay_progress(struct dast_service *svc, json_t *scan)
     json_object_set_new(p, "queue_position", json_integer((json_int_t)pos + 1));
     json_object_set_new(p, "phase", json_string("queued"));
   } else {
+    /* a worker took it; the store catches up a moment later */
+    json_object_set_new(scan, "status", json_string("running"));
     uint64_t req = atomic_load(&j->ctl.requests), queued = atomic_load(&j->ctl.queued);
     uint64_t started = atomic_load(&j->ctl.started_us), now = dast_now_us();
     double elapsed = started && now > started ? (double)(now - started) / 1e6 : 0;
