@@ -12,7 +12,8 @@
  * Positional arguments: the first is the target URL.  Unknown flags listed in
  * `extra` (NULL-terminated names without "--", each taking one value) are
  * handed to extra_cb(name, value, ud) instead (used by `submit` for
- * --server/--token-file/--wait).  Returns 0 on success, 3 on a usage error
+ * --server/--token-file/--wait).  Extra flags take one value, except the
+ * switches "wait", "insecure-no-auth" and "exit-with-gate" (value NULL).  Returns 0 on success, 3 on a usage error
  * with the message in errbuf, or -1 when --help was asked (help printed). */
 typedef int (*dast_cli_extra_cb)(const char *name, const char *value, void *ud);
 int dast_cli_parse(int argc, char **argv, int first, struct dast_config *cfg,

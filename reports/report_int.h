@@ -1,0 +1,57 @@
+/* report_int.h — shared inside reports/ only: the output writer that keeps
+ * the first error (so renderers read as straight-line code), text cleaning
+ * and escaping for XML/HTML/Markdown, and small readers for the canonical
+ * jansson document that tolerate missing members. */
+#ifndef DAST_REPORT_INT_H
+#define DAST_REPORT_INT_H
+
+#include <jansson.h>
+
+#include "reports/report.h"
+
+/* Appends to a caller's buffer and remembers the first error; later
+ * appends after an error are no-ops. */
+struct dast__w {
+  struct dast_buf *b;
+  dast_err err;
+};
+void dast__w_s(struct dast__w *w, const char *s);
+void dast__w_f(struct dast__w *w, const char *fmt, ...) DAST_PRINTF(2, 3);
+/* XML/HTML text or attribute: escapes & < > " ', replaces invalid UTF-8
+ * with U+FFFD and drops characters XML 1.0 forbids (C0 controls other than
+ * tab/CR/LF, U+FFFE/U+FFFF). */
+void dast__w_xml(struct dast__w *w, const char *s);
+/* Markdown inline text: additionally escapes the characters Markdown would
+ * interpret (`*_[]<>|#` ...) and turns newlines into spaces. */
+void dast__w_md(struct dast__w *w, const char *s);
+
+/* Valid UTF-8 copy of n bytes of s (invalid sequences become U+FFFD, NUL
+ * bytes are dropped), at most `cap` bytes of text (0 = no cap) cut at a
+ * character boundary with "[...truncated]" appended.  Owned. */
+char *dast__utf8_clean(const char *s, size_t n, size_t cap);
+
+/* Document readers: "" / 0 / false when absent or of another type. */
+const char *dast__js(const json_t *o, const char *key);
+json_int_t dast__ji(const json_t *o, const char *key);
+bool dast__jb(const json_t *o, const char *key);
+/* Severity/confidence names to their enum rank, -1 if unknown. */
+int dast__sev_rank(const char *name);
+int dast__conf_rank(const char *name);
+
+/* The renderers (report_*.c). */
+dast_err dast__render_junit(const json_t *r, struct dast__w *w, char *errbuf, size_t errlen);
+dast_err dast__render_sarif(const json_t *r, struct dast__w *w, char *errbuf, size_t errlen);
+dast_err dast__render_html(const json_t *r, struct dast__w *w, char *errbuf, size_t errlen);
+dast_err dast__render_md(const json_t *r, struct dast__w *w, char *errbuf, size_t errlen);
+
+/* HTML sections in report_html_tables.c: site map, coverage, tested checks. */
+void dast__html_sitemap(struct dast__w *w, const json_t *r);
+void dast__html_coverage(struct dast__w *w, const json_t *r);
+void dast__html_tests(struct dast__w *w, const json_t *r);
+
+/* The gate verdict of a finding as the renderers treat it: "fail",
+ * "below-threshold", "suppressed" or "existing"; for a report that was never
+ * gated, the default policy (high:confirmed) decides fail/below-threshold. */
+const char *dast__finding_gate(const json_t *finding);
+
+#endif

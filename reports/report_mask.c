@@ -1,0 +1,243 @@
+/* report_mask.c — keeps secrets out of reports.
+ *
+ * Two complementary passes over a text (evidence, raw request, response
+ * excerpt, URL, curl line):
+ *  1. literal: every secret value the config holds (values of sensitive
+ *     default headers, cookie values, login_data password fields, proxy
+ *     credentials) is replaced wherever it appears, raw or percent-encoded;
+ *  2. structural: values after a sensitive header name ("Authorization:",
+ *     "Cookie:", "Set-Cookie:", "X-Api-Key:" ...), curl's -b/--cookie/-u
+ *     arguments, and password-like name=value / "name": "value" pairs.
+ * The structural pass catches secrets the config never saw (a session cookie
+ * the target set during the scan).  Both replace with "***".  Values shorter
+ * than 3 bytes are not masked literally (they would mask half the text). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reports/report_int.h"
+
+#define MASK "***"
+
+static bool has_ci(const char *s, size_t n, const char *needle)
+{
+  size_t m = strlen(needle);
+  for(size_t i = 0; i + m <= n; i++) {
+    size_t j = 0;
+    while(j < m && tolower((unsigned char)s[i + j]) == needle[j]) j++;
+    if(j == m) return true;
+  }
+  return false;
+}
+
+static bool eq_ci(const char *s, size_t n, const char *word)
+{
+  return strlen(word) == n && has_ci(s, n, word);
+}
+
+/* Header names whose values are credentials. */
+static bool sensitive_header(const char *s, size_t n)
+{
+  static const char *const sub[] = {"authoriz", "cookie", "token", "secret", "api-key",
+                                    "apikey", "api_key", "password", "session", "x-auth"};
+  for(size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+    if(has_ci(s, n, sub[i])) return true;
+  return eq_ci(s, n, "x-csrf") || eq_ci(s, n, "x-amz-security-token");
+}
+
+/* Parameter / JSON member names whose values are credentials. */
+static bool sensitive_field(const char *s, size_t n)
+{
+  static const char *const sub[] = {"pass", "pwd", "secret", "token", "apikey", "api_key",
+                                    "api-key", "sessionid", "session_id", "sessid"};
+  for(size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+    if(has_ci(s, n, sub[i])) return true;
+  return false;
+}
+
+static void add_secret(struct dast_strlist *l, const char *v, size_t n)
+{
+  while(n && (*v == ' ' || *v == '\t')) v++, n--;
+  while(n && (v[n - 1] == ' ' || v[n - 1] == '\t')) n--;
+  if(n < 3) return;
+  char *s = dast_strndup(v, n);
+  dast_strlist_add(l, s);
+  /* "Bearer abc" / "Basic xyz": the credential alone may appear elsewhere */
+  const char *sp = strchr(s, ' ');
+  if(sp && strlen(sp + 1) >= 3) dast_strlist_add(l, sp + 1);
+  char *enc = dast_url_encode(s, strlen(s));
+  if(strcmp(enc, s)) dast_strlist_add(l, enc);
+  free(enc);
+  free(s);
+}
+
+/* Collects password-like field values from "a=1&password=x" login data. */
+static void secrets_from_form(struct dast_strlist *l, const char *data)
+{
+  const char *p = data;
+  while(p && *p) {
+    const char *amp = strchr(p, '&');
+    size_t seg = amp ? (size_t)(amp - p) : strlen(p);
+    const char *eq = memchr(p, '=', seg);
+    if(eq && sensitive_field(p, (size_t)(eq - p))) {
+      char *dec = dast_url_decode(eq + 1, seg - (size_t)(eq + 1 - p), true);
+      add_secret(l, dec, strlen(dec));
+      add_secret(l, eq + 1, seg - (size_t)(eq + 1 - p));
+      free(dec);
+    }
+    p = amp ? amp + 1 : NULL;
+  }
+}
+
+static void secrets_from_json(struct dast_strlist *l, const json_t *j)
+{
+  const char *k;
+  json_t *v;
+  size_t i;
+  if(json_is_object(j)) {
+    json_object_foreach((json_t *)j, k, v)
+    {
+      if(json_is_string(v) && sensitive_field(k, strlen(k)))
+        add_secret(l, json_string_value(v), json_string_length(v));
+      else secrets_from_json(l, v);
+    }
+  } else if(json_is_array(j)) {
+    json_array_foreach(j, i, v) secrets_from_json(l, v);
+  }
+}
+
+static void collect_secrets(const struct dast_config *cfg, struct dast_strlist *l)
+{
+  for(size_t i = 0; i < cfg->headers.n; i++) {
+    const char *h = cfg->headers.v[i], *colon = strchr(h, ':');
+    if(colon && sensitive_header(h, (size_t)(colon - h))) add_secret(l, colon + 1, strlen(colon + 1));
+  }
+  for(size_t i = 0; i < cfg->cookies.n; i++) {
+    const char *c = cfg->cookies.v[i], *eq = strchr(c, '=');
+    const char *v = eq ? eq + 1 : c;
+    add_secret(l, v, strlen(v));
+  }
+  if(cfg->login_data) {
+    json_t *j = cfg->login_data[0] == '{' ? json_loads(cfg->login_data, 0, NULL) : NULL;
+    if(j) secrets_from_json(l, j);
+    else secrets_from_form(l, cfg->login_data);
+    json_decref(j);
+  }
+  if(cfg->proxy) { /* scheme://user:pass@host */
+    const char *at = strrchr(cfg->proxy, '@'), *ss = strstr(cfg->proxy, "://");
+    const char *u = ss ? ss + 3 : cfg->proxy;
+    const char *colon = at ? memchr(u, ':', (size_t)(at - u)) : NULL;
+    if(colon) add_secret(l, colon + 1, (size_t)(at - colon - 1));
+  }
+}
+
+static void replace_literal(struct dast_buf *b, const char *secret)
+{
+  size_t m = strlen(secret);
+  struct dast_buf o;
+  dast_buf_init(&o, 0);
+  const char *p = b->data, *end = b->data + b->len;
+  bool changed = false;
+  while(p < end) {
+    const char *hit = dast_memmem(p, (size_t)(end - p), secret, m);
+    if(!hit) break;
+    if(dast_buf_add(&o, p, (size_t)(hit - p)) || dast_buf_adds(&o, MASK)) dast_oom();
+    p = hit + m;
+    changed = true;
+  }
+  if(!changed) {
+    dast_buf_free(&o);
+    return;
+  }
+  if(dast_buf_add(&o, p, (size_t)(end - p))) dast_oom();
+  dast_buf_free(b);
+  *b = o;
+}
+
+static bool is_name_char(char c) { return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.' || c == '[' || c == ']'; }
+
+/* Value end for a masked span starting at s: line end, or the quote that
+ * opened the context; for name=value also '&', ';', whitespace. */
+static size_t value_len(const char *s, char quote, bool param)
+{
+  size_t n = 0;
+  while(s[n] && s[n] != '\r' && s[n] != '\n' && s[n] != quote) {
+    if(param && (s[n] == '&' || s[n] == ';' || s[n] == ' ' || s[n] == '"' || s[n] == '\''))
+      break;
+    n++;
+  }
+  return n;
+}
+
+/* The structural pass, in one left-to-right scan. */
+static char *mask_structural(const char *t)
+{
+  struct dast_buf o;
+  dast_buf_init(&o, 0);
+  size_t i = 0, n = strlen(t);
+  while(i < n) {
+    bool boundary = i == 0 || strchr("\n'\" &?;{,\t", t[i - 1]);
+    char quote = i > 0 && (t[i - 1] == '\'' || t[i - 1] == '"') ? t[i - 1] : '\n';
+    size_t nl = 0;
+    while(boundary && i + nl < n && is_name_char(t[i + nl])) nl++;
+    size_t skip = 0, vstart = 0;
+    bool mask = false, param = false;
+    if(nl && t[i + nl] == ':' && sensitive_header(t + i, nl)) { /* Header: value */
+      vstart = i + nl + 1;
+      while(t[vstart] == ' ') vstart++;
+      mask = true;
+    } else if(nl && t[i + nl] == '=' && sensitive_field(t + i, nl)) { /* name=value */
+      vstart = i + nl + 1;
+      mask = param = true;
+    } else if(nl && t[i + nl] == '"' && i > 0 && t[i - 1] == '"' && sensitive_field(t + i, nl)) {
+      /* "name": "value" */
+      size_t j = i + nl + 1;
+      while(t[j] == ' ') j++;
+      if(t[j] == ':') {
+        j++;
+        while(t[j] == ' ') j++;
+        if(t[j] == '"') {
+          vstart = j + 1;
+          quote = '"';
+          mask = true;
+        }
+      }
+    } else if((nl == 2 && !strncmp(t + i, "-b", 2)) || (nl == 8 && !strncmp(t + i, "--cookie", 8)) ||
+              (nl == 2 && !strncmp(t + i, "-u", 2)) || (nl == 6 && !strncmp(t + i, "--user", 6))) {
+      size_t j = i + nl; /* curl -b 'a=b' */
+      if(t[j] == ' ' && (t[j + 1] == '\'' || t[j + 1] == '"')) {
+        quote = t[j + 1];
+        vstart = j + 2;
+        mask = true;
+      }
+    }
+    if(mask) {
+      skip = value_len(t + vstart, quote, param);
+      if(dast_buf_add(&o, t + i, vstart - i)) dast_oom();
+      if(skip && dast_buf_adds(&o, MASK)) dast_oom();
+      i = vstart + skip;
+      continue;
+    }
+    size_t adv = nl ? nl : 1;
+    if(dast_buf_add(&o, t + i, adv)) dast_oom();
+    i += adv;
+  }
+  return dast_buf_take(&o, NULL);
+}
+
+char *dast_report_mask_secrets(const struct dast_config *cfg, const char *text)
+{
+  if(!text) return NULL;
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  if(dast_buf_adds(&b, text)) dast_oom();
+  if(cfg) {
+    struct dast_strlist secrets = {0};
+    collect_secrets(cfg, &secrets);
+    for(size_t i = 0; i < secrets.n; i++) replace_literal(&b, secrets.v[i]);
+    dast_strlist_free(&secrets);
+  }
+  char *out = mask_structural(b.data);
+  dast_buf_free(&b);
+  return out;
+}

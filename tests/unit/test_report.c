@@ -1,0 +1,326 @@
+/* test_report.c — the canonical document: what dast_result_to_json() puts
+ * in it (members, order, counts), secret masking, hostile text handling,
+ * loading/validation errors, the atomic writer, and that every format
+ * renders identically from a live document and from its saved JSON. */
+#include "tests/unit/harness.h"
+#include "tests/unit/test_report_fixture.h"
+
+static const char *const all_secrets[] = {FX_TOKEN, FX_COOKIE, FX_PASSWORD, FX_SETCOOKIE};
+
+TEST(json_has_the_fixed_members)
+{
+  struct fixture x;
+  fx_init(&x);
+  json_t *doc = dast_result_to_json(&x.r);
+  ASSERT_STREQ(json_string_value(json_object_get(doc, "schema")), "dastgate/1");
+  json_t *scan = json_object_get(doc, "scan");
+  ASSERT_STREQ(json_string_value(json_object_get(scan, "started")), "2025-11-30T04:30:00Z");
+  ASSERT_STREQ(json_string_value(json_object_get(scan, "finished")), "2025-11-30T04:30:13Z");
+  ASSERT_STREQ(json_string_value(json_object_get(scan, "version")), DAST_VERSION);
+  ASSERT_STREQ(json_string_value(json_object_get(scan, "seed")), "42");
+  ASSERT(json_real_value(json_object_get(scan, "duration")) > 12.49);
+  json_t *cov = json_object_get(doc, "coverage");
+  ASSERT_EQ(json_integer_value(json_object_get(cov, "endpoints")), 4);
+  ASSERT_EQ(json_integer_value(json_object_get(cov, "insertion_points")), 4);
+  ASSERT_EQ(json_integer_value(json_object_get(cov, "errors_total")), 5);
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(cov, "errors"), "timeout")), 3);
+  ASSERT_EQ(json_array_size(json_object_get(cov, "skipped")), 1);
+  ASSERT_EQ(json_integer_value(json_object_get(cov, "out_of_scope")), 7);
+  ASSERT(json_real_value(json_object_get(cov, "requests_per_second")) > 27.5);
+  /* inventory sorted by template */
+  json_t *inv = json_object_get(doc, "inventory");
+  ASSERT_EQ(json_array_size(inv), 4);
+  ASSERT_STREQ(json_string_value(json_object_get(json_array_get(inv, 0), "template")), "/");
+  ASSERT_STREQ(json_string_value(json_object_get(json_array_get(inv, 2), "template")), "/login");
+  json_t *params = json_object_get(json_array_get(inv, 2), "params");
+  ASSERT_STREQ(json_string_value(json_object_get(json_array_get(params, 1), "kind")), "form");
+  ASSERT_STREQ(json_string_value(json_object_get(json_array_get(params, 1), "type")), "password");
+  /* findings: worst first, every member present */
+  json_t *fs = json_object_get(doc, "findings");
+  ASSERT_EQ(json_array_size(fs), 5);
+  json_t *f0 = json_array_get(fs, 0), *last = json_array_get(fs, 4);
+  ASSERT_STREQ(json_string_value(json_object_get(f0, "severity")), "high");
+  ASSERT_STREQ(json_string_value(json_object_get(last, "severity")), "info");
+  static const char *const keys[] = {"fingerprint", "check", "name", "class", "cwe", "owasp", "severity",
+                                     "confidence", "title", "description", "remediation", "references",
+                                     "method", "url", "template", "param", "param_kind", "payload",
+                                     "evidence", "request", "response", "curl"};
+  for(size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) ASSERT(json_object_get(last, keys[i]) != NULL);
+  ASSERT(json_is_null(json_object_get(last, "param")));
+  ASSERT_EQ(json_integer_value(json_object_get(f0, "cwe")), 89);
+  ASSERT_EQ(strlen(json_string_value(json_object_get(f0, "fingerprint"))), 32);
+  ASSERT_EQ(json_array_size(json_object_get(doc, "tests")), 7);
+  json_t *sum = json_object_get(doc, "summary");
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(sum, "by_severity"), "high")), 2);
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(sum, "by_class"), "sqli")), 2);
+  ASSERT(json_object_get(doc, "gate") == NULL);
+  json_decref(doc);
+  fx_free(&x);
+}
+
+TEST(secrets_never_reach_any_format)
+{
+  struct fixture x;
+  fx_init(&x);
+  json_t *doc = fx_gated(&x);
+  for(int f = DAST_FMT_JSON; f <= DAST_FMT_MD; f++) {
+    char *out = fx_render(doc, (enum dast_report_format)f);
+    ASSERT(out != NULL);
+    for(size_t i = 0; i < sizeof(all_secrets) / sizeof(all_secrets[0]); i++) {
+      if(strstr(out, all_secrets[i])) {
+        fprintf(stderr, "  format %s leaks %s\n", dast_report_format_name((enum dast_report_format)f), all_secrets[i]);
+        free(out);
+        FAIL_AT("secret leaked");
+      }
+    }
+    free(out);
+  }
+  /* masked, not dropped: the reader still sees which header was sent */
+  char *json = fx_render(doc, DAST_FMT_JSON);
+  ASSERT_CONTAINS(json, "Authorization: ***");
+  ASSERT_CONTAINS(json, "Set-Cookie: ***");
+  ASSERT_CONTAINS(json, "-b '***'");
+  ASSERT_CONTAINS(json, "session=***");
+  ASSERT_CONTAINS(json, "X-Trace: visible-trace");
+  free(json);
+  json_decref(doc);
+  fx_free(&x);
+}
+
+TEST(show_secrets_keeps_them)
+{
+  struct fixture x;
+  fx_init(&x);
+  x.cfg.show_secrets = true;
+  json_t *doc = dast_result_to_json(&x.r);
+  char *json = fx_render(doc, DAST_FMT_JSON);
+  ASSERT_CONTAINS(json, FX_TOKEN);
+  ASSERT_CONTAINS(json, FX_PASSWORD);
+  free(json);
+  json_decref(doc);
+  fx_free(&x);
+}
+
+TEST(mask_secrets_structural_and_literal)
+{
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  dast_strlist_add(&cfg.headers, "X-Api-Key: k3y-value-77");
+  cfg.proxy = dast_strdup("http://bob:pr0xypass@127.0.0.1:3128");
+  char *m = dast_report_mask_secrets(&cfg, "echo k3y-value-77 and pr0xypass\nauthorization: Basic Ym9iOnNlY3JldA==\n"
+                                             "{\"password\": \"p@ss w0rd\", \"user\": \"bob\"}\n"
+                                             "author: John Smith\nq=hello&api_token=abc123&x=1");
+  ASSERT(m != NULL);
+  ASSERT(!strstr(m, "k3y-value-77"));
+  ASSERT(!strstr(m, "pr0xypass"));
+  ASSERT(!strstr(m, "Ym9iOnNlY3JldA=="));
+  ASSERT(!strstr(m, "p@ss w0rd"));
+  ASSERT(!strstr(m, "abc123"));
+  ASSERT_CONTAINS(m, "\"password\": \"***\"");
+  ASSERT_CONTAINS(m, "\"user\": \"bob\"");      /* not a secret */
+  ASSERT_CONTAINS(m, "author: John Smith");    /* "author" is not "authorization" */
+  ASSERT_CONTAINS(m, "q=hello&api_token=***&x=1");
+  free(m);
+  ASSERT(dast_report_mask_secrets(NULL, NULL) == NULL);
+  m = dast_report_mask_secrets(NULL, "Cookie: a=b; c=d\r\nHost: x");
+  ASSERT_STREQ(m, "Cookie: ***\r\nHost: x");
+  free(m);
+  dast_config_free(&cfg);
+}
+
+TEST(hostile_text_becomes_valid_utf8)
+{
+  struct fixture x;
+  fx_init(&x);
+  json_t *doc = dast_result_to_json(&x.r);
+  const char *ev = json_string_value(json_object_get(json_array_get(json_object_get(doc, "findings"), 0), "evidence"));
+  ASSERT(ev != NULL);
+  ASSERT_CONTAINS(ev, "\xEF\xBF\xBD");         /* invalid bytes became U+FFFD */
+  ASSERT_CONTAINS(ev, "<script>alert(1)</script>"); /* JSON keeps the text as is */
+  ASSERT_CONTAINS(ev, "\x01");                 /* control bytes survive in JSON, escaped */
+  char *json = fx_render(doc, DAST_FMT_JSON);
+  ASSERT_CONTAINS(json, "\\u0001");
+  json_error_t je;
+  json_t *back = json_loads(json, 0, &je);
+  ASSERT(back != NULL);
+  json_decref(back);
+  free(json);
+  json_decref(doc);
+  fx_free(&x);
+}
+
+TEST(huge_fields_are_capped)
+{
+  struct fixture x;
+  fx_init(&x);
+  size_t n = 3 * DAST_REPORT_FIELD_CAP;
+  char *big = dast_malloc(n + 1);
+  memset(big, 'A', n);
+  big[n] = 0;
+  big[n - 2] = (char)0xC3; /* a broken character at the end */
+  free(x.fs[1]->response);
+  x.fs[1]->response = big;
+  json_t *doc = dast_result_to_json(&x.r);
+  json_t *fs = json_object_get(doc, "findings");
+  bool seen = false;
+  for(size_t i = 0; i < json_array_size(fs); i++) {
+    const char *resp = json_string_value(json_object_get(json_array_get(fs, i), "response"));
+    if(resp && strlen(resp) > 1000) {
+      seen = true;
+      ASSERT_LE(strlen(resp), DAST_REPORT_FIELD_CAP + 20);
+      ASSERT_CONTAINS(resp, "[...truncated]");
+    }
+  }
+  ASSERT(seen);
+  json_decref(doc);
+  fx_free(&x);
+}
+
+TEST(every_format_identical_after_save_and_load)
+{
+  struct fixture x;
+  fx_init(&x);
+  char *dir = fx_tmpdir();
+  ASSERT(dir != NULL);
+  json_t *doc = fx_gated(&x);
+  char *path = dast_aprintf("%s/scan.json", dir);
+  char err[256] = "";
+  ASSERT_EQ(dast_report_write(doc, DAST_FMT_JSON, path, err, sizeof(err)), DAST_OK);
+  json_t *back = NULL;
+  ASSERT_EQ(dast_report_load(path, &back, err, sizeof(err)), DAST_OK);
+  for(int f = DAST_FMT_JSON; f <= DAST_FMT_MD; f++) {
+    char *a = fx_render(doc, (enum dast_report_format)f), *b = fx_render(back, (enum dast_report_format)f);
+    ASSERT(a && b);
+    if(strcmp(a, b)) fprintf(stderr, "  format %s differs after reload\n", dast_report_format_name((enum dast_report_format)f));
+    ASSERT(!strcmp(a, b));
+    free(a);
+    free(b);
+  }
+  json_decref(back);
+  json_decref(doc);
+  free(path);
+  fx_rmrf(dir);
+  free(dir);
+  fx_free(&x);
+}
+
+TEST(write_is_atomic_and_reports_errors)
+{
+  struct fixture x;
+  fx_init(&x);
+  char *dir = fx_tmpdir();
+  ASSERT(dir != NULL);
+  json_t *doc = fx_gated(&x);
+  char *path = dast_aprintf("%s/report.html", dir);
+  ASSERT(fx_spit(path, "old content"));
+  char err[256] = "";
+  ASSERT_EQ(dast_report_write(doc, DAST_FMT_HTML, path, err, sizeof(err)), DAST_OK);
+  char *html = fx_slurp(path);
+  ASSERT(html && !strncmp(html, "<!DOCTYPE html>", 15));
+  free(html);
+  char *cmd = dast_aprintf("test $(ls '%s' | wc -l) -eq 1", dir); /* no temp file left */
+  ASSERT_EQ(fx_sh(cmd), 0);
+  free(cmd);
+  char *bad = dast_aprintf("%s/no/such/dir/r.xml", dir);
+  ASSERT_EQ(dast_report_write(doc, DAST_FMT_JUNIT, bad, err, sizeof(err)), DAST_EIO);
+  ASSERT_CONTAINS(err, "no/such/dir/r.xml");
+  ASSERT_CONTAINS(err, "No such file");
+  free(bad);
+  free(path);
+  json_decref(doc);
+  fx_rmrf(dir);
+  free(dir);
+  fx_free(&x);
+}
+
+static dast_err load_text(const char *dir, const char *text, char *err, size_t errlen)
+{
+  char *p = dast_aprintf("%s/in.json", dir);
+  json_t *doc = NULL;
+  dast_err e = fx_spit(p, text) ? dast_report_load(p, &doc, err, errlen) : DAST_EIO;
+  json_decref(doc);
+  free(p);
+  return e;
+}
+
+TEST(load_rejects_bad_documents_with_position)
+{
+  char *dir = fx_tmpdir();
+  ASSERT(dir != NULL);
+  char err[512];
+  ASSERT_EQ(load_text(dir, "{\n  \"schema\": \"dastgate/1\",\n  oops\n}", err, sizeof(err)), DAST_EPARSE);
+  ASSERT_CONTAINS(err, "in.json:3:");
+  ASSERT_EQ(load_text(dir, "{\"schema\": \"other/2\"}", err, sizeof(err)), DAST_EPARSE);
+  ASSERT_CONTAINS(err, "schema: unsupported schema \"other/2\"");
+  ASSERT_EQ(load_text(dir, "[1,2]", err, sizeof(err)), DAST_EPARSE);
+#define BASE "{\"schema\":\"dastgate/1\",\"scan\":{\"started\":\"x\",\"finished\":\"y\",\"target\":null," \
+                     "\"incomplete\":false},\"coverage\":{},\"inventory\":[],\"tests\":[],\"findings\":[%s]}"
+  char *doc = dast_aprintf(BASE, "{\"fingerprint\":\"ab\",\"check\":\"c\",\"severity\":\"hgih\","
+                                 "\"confidence\":\"firm\",\"title\":\"t\"}");
+  ASSERT_EQ(load_text(dir, doc, err, sizeof(err)), DAST_EPARSE);
+  ASSERT_CONTAINS(err, "findings[0].severity: unknown severity \"hgih\"");
+  free(doc);
+  doc = dast_aprintf(BASE, "{\"fingerprint\":\"ab\",\"check\":\"c\",\"severity\":\"low\",\"confidence\":\"firm\"}");
+  ASSERT_EQ(load_text(dir, doc, err, sizeof(err)), DAST_EPARSE);
+  ASSERT_CONTAINS(err, "findings[0].title: missing");
+  free(doc);
+  doc = dast_aprintf(BASE, "{\"fingerprint\":\"ab\",\"check\":\"c\",\"severity\":\"low\",\"confidence\":\"firm\",\"title\":\"t\"}");
+  ASSERT_EQ(load_text(dir, doc, err, sizeof(err)), DAST_OK);
+  free(doc);
+  json_t *none = NULL;
+  char *missing = dast_aprintf("%s/missing.json", dir);
+  ASSERT_EQ(dast_report_load(missing, &none, err, sizeof(err)), DAST_EIO);
+  ASSERT(none == NULL);
+  ASSERT_CONTAINS(err, "missing.json: No such file");
+  free(missing);
+  fx_rmrf(dir);
+  free(dir);
+}
+
+TEST(format_names)
+{
+  ASSERT_EQ(dast_report_format_parse("json"), DAST_FMT_JSON);
+  ASSERT_EQ(dast_report_format_parse("junit"), DAST_FMT_JUNIT);
+  ASSERT_EQ(dast_report_format_parse("xml"), DAST_FMT_JUNIT);
+  ASSERT_EQ(dast_report_format_parse("sarif"), DAST_FMT_SARIF);
+  ASSERT_EQ(dast_report_format_parse("html"), DAST_FMT_HTML);
+  ASSERT_EQ(dast_report_format_parse("markdown"), DAST_FMT_MD);
+  ASSERT_EQ(dast_report_format_parse("pdf"), -1);
+  ASSERT_EQ(dast_report_format_parse(NULL), -1);
+}
+
+TEST(capped_output_buffer_gives_elimit)
+{
+  struct fixture x;
+  fx_init(&x);
+  json_t *doc = fx_gated(&x);
+  struct dast_buf b;
+  dast_buf_init(&b, 512);
+  char err[256] = "";
+  ASSERT_EQ(dast_report_render(doc, DAST_FMT_HTML, &b, err, sizeof(err)), DAST_ELIMIT);
+  ASSERT_CONTAINS(err, "html");
+  dast_buf_free(&b);
+  json_decref(doc);
+  fx_free(&x);
+}
+
+TEST(empty_scan_renders_everywhere)
+{
+  struct dast_scan_result r;
+  memset(&r, 0, sizeof(r));
+  r.incomplete = true;
+  r.incomplete_reason = "target unreachable: connection refused";
+  json_t *doc = dast_result_to_json(&r);
+  char err[256];
+  ASSERT_EQ(dast_report_validate(doc, "empty", err, sizeof(err)), DAST_OK);
+  for(int f = DAST_FMT_JSON; f <= DAST_FMT_MD; f++) {
+    char *out = fx_render(doc, (enum dast_report_format)f);
+    ASSERT(out != NULL);
+    if(f == DAST_FMT_JUNIT) ASSERT_CONTAINS(out, "<failure message=\"scan incomplete\"");
+    if(f == DAST_FMT_MD) ASSERT_CONTAINS(out, "target unreachable");
+    free(out);
+  }
+  json_decref(doc);
+}
+
+RUN_TESTS()
