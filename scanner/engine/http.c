@@ -67,6 +67,7 @@ struct xfer {
   struct dast_response resp;
   struct dast_buf body_buf;
   size_t header_bytes;
+  size_t headers_alloc;        /* capacity of resp.headers */
   uint64_t started_us;
   char errbuf[CURL_ERROR_SIZE];
 };
@@ -108,6 +109,7 @@ struct dast_engine {
   struct host *hosts;
   size_t nhosts;
   size_t rr;                   /* round-robin cursor */
+  size_t last_host;            /* host_index cache */
   int active;
   size_t queued;
   size_t pending;
@@ -156,17 +158,27 @@ static void maybe_idle(struct dast_engine *eng)
   if(eng->running && eng->pending == 0) event_base_loopbreak(eng->base);
 }
 
-static int host_index(struct dast_engine *eng, const char *url)
+static int host_index_key(struct dast_engine *eng, const char *key)
 {
-  char key[512];
-  if(!dast_url_origin_buf(url, key, sizeof(key))) key[0] = '\0';
+  if(eng->nhosts && !strcmp(eng->hosts[eng->last_host].key, key)) return (int)eng->last_host;
   for(size_t i = 0; i < eng->nhosts; i++)
-    if(!strcmp(eng->hosts[i].key, key)) return (int)i;
+    if(!strcmp(eng->hosts[i].key, key)) {
+      eng->last_host = i;
+      return (int)i;
+    }
   eng->hosts = dast_realloc(eng->hosts, (eng->nhosts + 1) * sizeof(*eng->hosts));
   struct host *h = &eng->hosts[eng->nhosts];
   memset(h, 0, sizeof(*h));
   h->key = dast_strdup(key);
+  eng->last_host = eng->nhosts;
   return (int)eng->nhosts++;
+}
+
+static int host_index(struct dast_engine *eng, const char *url)
+{
+  char key[512];
+  if(!dast_url_origin_buf(url, key, sizeof(key))) key[0] = '\0';
+  return host_index_key(eng, key);
 }
 
 static void enqueue(struct dast_engine *eng, struct xfer *x, bool front)
@@ -206,11 +218,9 @@ static struct xfer *dequeue(struct dast_engine *eng, struct host *h)
 static void response_reset(struct xfer *x)
 {
   struct dast_response *r = &x->resp;
-  for(size_t i = 0; i < r->nheaders; i++) {
-    free(r->headers[i].name);
-    free(r->headers[i].value);
-  }
+  for(size_t i = 0; i < r->nheaders; i++) free(r->headers[i].name); /* value shares it */
   free(r->headers);
+  x->headers_alloc = 0;
   free(r->final_url);
   int redirects = r->redirects;
   memset(r, 0, sizeof(*r));
@@ -276,10 +286,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
   if(n >= 5 && !strncmp(buf, "HTTP/", 5)) {
     /* a new response (1xx, or a proxy CONNECT): keep only the last */
     struct dast_response *r = &x->resp;
-    for(size_t i = 0; i < r->nheaders; i++) {
-      free(r->headers[i].name);
-      free(r->headers[i].value);
-    }
+    for(size_t i = 0; i < r->nheaders; i++) free(r->headers[i].name);
     r->nheaders = 0;
     return n;
   }
@@ -291,9 +298,19 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
   while(v < end && (*v == ' ' || *v == '\t')) v++;
   while(end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
     end--;
-  r->headers = dast_realloc(r->headers, (r->nheaders + 1) * sizeof(*r->headers));
-  r->headers[r->nheaders].name = dast_strndup(buf, (size_t)(colon - buf));
-  r->headers[r->nheaders].value = dast_strndup(v, (size_t)(end - v));
+  if(r->nheaders == x->headers_alloc) {
+    x->headers_alloc = x->headers_alloc ? x->headers_alloc * 2 : 16;
+    r->headers = dast_realloc(r->headers, x->headers_alloc * sizeof(*r->headers));
+  }
+  /* name and value share one allocation: value points into it */
+  size_t nl = (size_t)(colon - buf), vl = (size_t)(end - v);
+  char *mem = dast_malloc(nl + vl + 2);
+  memcpy(mem, buf, nl);
+  mem[nl] = '\0';
+  memcpy(mem + nl + 1, v, vl);
+  mem[nl + 1 + vl] = '\0';
+  r->headers[r->nheaders].name = mem;
+  r->headers[r->nheaders].value = mem + nl + 1;
   r->nheaders++;
   return n;
 }
@@ -962,7 +979,9 @@ dast_err dast_engine_submit(struct dast_engine *eng, const struct dast_request *
   if(!req || !req->url || !cb) return DAST_EINVAL;
   if(eng->expired) return DAST_ECANCEL;
   if(strncasecmp(req->url, "http://", 7) && strncasecmp(req->url, "https://", 8)) return DAST_EINVAL;
-  if(!dast_scope_allows(eng->scope, req->url)) {
+  char origin[512];
+  if(!dast_url_origin_buf(req->url, origin, sizeof(origin)) ||
+     !dast__scope_allows_origin(eng->scope, req->url, origin)) {
     eng->st.out_of_scope++;
     return DAST_ESCOPE;
   }
@@ -994,7 +1013,7 @@ dast_err dast_engine_submit(struct dast_engine *eng, const struct dast_request *
   x->cb = cb;
   x->ud = ud;
   dast_buf_init(&x->body_buf, eng->cfg->body_cap ? eng->cfg->body_cap : (4u << 20));
-  x->host = host_index(eng, x->url);
+  x->host = host_index_key(eng, origin);
   if(!eng->st.started_us) eng->st.started_us = dast_now_us();
   enqueue(eng, x, false);
   x->anext = eng->all;

@@ -89,6 +89,12 @@ bool dast_scope_allows(const struct dast_scope *s, const char *url)
 {
   char o[512];
   if(!s || !url || !dast_url_origin_buf(url, o, sizeof(o))) return false;
+  return dast__scope_allows_origin(s, url, o);
+}
+
+bool dast__scope_allows_origin(const struct dast_scope *s, const char *url, const char *o)
+{
+  if(!s) return false;
   bool ok = false;
   for(size_t i = 0; i < s->norigins && !ok; i++) ok = !strcmp(s->origins[i], o);
   if(!ok) return false;

@@ -167,7 +167,16 @@ bool dast_url_origin_buf(const char *url, char *out, size_t outlen)
   for(size_t i = 0; i < hlen; i++) *o++ = (char)tolower((unsigned char)p[i]);
   /* a trailing dot names the same host */
   if(o[-1] == '.') o--;
-  snprintf(o, outlen - (size_t)(o - out), ":%d", port);
+  /* ":port" without snprintf: this runs for every request */
+  char digits[8];
+  int nd = 0;
+  do {
+    digits[nd++] = (char)('0' + port % 10);
+    port /= 10;
+  } while(port);
+  *o++ = ':';
+  while(nd) *o++ = digits[--nd];
+  *o = '\0';
   return true;
 }
 
