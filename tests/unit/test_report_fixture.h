@@ -34,7 +34,7 @@ struct fixture {
   struct dast_scan_result r;
 };
 
-static struct dast_finding *fx_finding(const char *check, const char *cls, int cwe, enum dast_severity sev,
+static inline struct dast_finding *fx_finding(const char *check, const char *cls, int cwe, enum dast_severity sev,
                                        enum dast_confidence conf, const char *method, const char *url,
                                        const char *tmpl, const char *param)
 {
@@ -59,7 +59,7 @@ static struct dast_finding *fx_finding(const char *check, const char *cls, int c
   return f;
 }
 
-static void fx_tested(struct dast_tested *t, const char *check, const char *cls, const char *method,
+static inline void fx_tested(struct dast_tested *t, const char *check, const char *cls, const char *method,
                       const char *tmpl, bool applicable, const char *reason)
 {
   t->check_id = dast_strdup(check);
@@ -71,7 +71,7 @@ static void fx_tested(struct dast_tested *t, const char *check, const char *cls,
   t->reason = reason ? dast_strdup(reason) : NULL;
 }
 
-static void fx_init(struct fixture *x)
+static inline void fx_init(struct fixture *x)
 {
   memset(x, 0, sizeof(*x));
   dast_config_init(&x->cfg);
@@ -187,7 +187,7 @@ static void fx_init(struct fixture *x)
   r->nchecks_run = 4;
 }
 
-static void fx_free(struct fixture *x)
+static inline void fx_free(struct fixture *x)
 {
   for(size_t i = 0; i < 4; i++) dast_endpoint_free(x->eps[i]);
   for(size_t i = 0; i < 5; i++) dast_finding_free(x->fs[i]);
@@ -198,7 +198,7 @@ static void fx_free(struct fixture *x)
 /* ---- helpers for file-based checks ---- */
 
 /* A fresh directory under $TMPDIR for this process; owned string. */
-static char *fx_tmpdir(void)
+static inline char *fx_tmpdir(void)
 {
   const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
   char *d = dast_aprintf("%s/dast-report-test.XXXXXX", base);
@@ -209,7 +209,7 @@ static char *fx_tmpdir(void)
   return d;
 }
 
-static char *fx_slurp(const char *path)
+static inline char *fx_slurp(const char *path)
 {
   FILE *f = fopen(path, "rb");
   if(!f) return NULL;
@@ -223,7 +223,7 @@ static char *fx_slurp(const char *path)
   return dast_buf_take(&b, NULL);
 }
 
-static bool fx_spit(const char *path, const char *text)
+static inline bool fx_spit(const char *path, const char *text)
 {
   FILE *f = fopen(path, "wb");
   if(!f) return false;
@@ -233,14 +233,14 @@ static bool fx_spit(const char *path, const char *text)
 }
 
 /* Runs a shell command; returns its exit status (or -1). */
-static int fx_sh(const char *cmd)
+static inline int fx_sh(const char *cmd)
 {
   int st = system(cmd);
   if(st == -1 || !WIFEXITED(st)) return -1;
   return WEXITSTATUS(st);
 }
 
-static void fx_rmrf(const char *dir)
+static inline void fx_rmrf(const char *dir)
 {
   if(!dir || !strstr(dir, "/dast-report-test.") || strchr(dir, '\'')) return; /* only our mkdtemp dirs */
   char *cmd = dast_aprintf("rm -rf '%s'", dir);
@@ -249,7 +249,7 @@ static void fx_rmrf(const char *dir)
 }
 
 /* The fixture as a gated document (default policy, fixed clock). */
-static json_t *fx_gated(struct fixture *x)
+static inline json_t *fx_gated(struct fixture *x)
 {
   json_t *doc = dast_result_to_json(&x->r);
   struct dast_gate *g = NULL;
@@ -261,7 +261,7 @@ static json_t *fx_gated(struct fixture *x)
   return doc;
 }
 
-static char *fx_render(const json_t *doc, enum dast_report_format f)
+static inline char *fx_render(const json_t *doc, enum dast_report_format f)
 {
   struct dast_buf b;
   dast_buf_init(&b, 0);
