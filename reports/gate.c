@@ -510,6 +510,7 @@ static void add_reason(json_t *reasons, char *owned)
 
 int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch)
 {
+  if(!json_is_object(report)) return 2; /* nothing to judge: never a pass */
   json_object_del(report, "fixed");
   json_object_del(report, "gate");
   json_t *reasons = json_array();

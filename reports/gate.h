@@ -45,7 +45,8 @@ void dast_gate_free(struct dast_gate *g);
  *    and "baseline": "new" | "existing" when a baseline was given;
  *  - top-level "fixed": baseline findings absent from this scan;
  *  - top-level "gate": {verdict, exit_code, reasons, policy, counts}.
- * `now_epoch` decides suppression expiry.  Returns the exit code. */
+ * `now_epoch` decides suppression expiry.  Returns the exit code (2 when
+ * `report` is not even a JSON object). */
 int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch);
 
 /* Parses "high", "medium:firm"; DAST_EINVAL on anything else.  sev/conf get

@@ -180,7 +180,7 @@ static void bar_chart(struct dast__w *w, const char *title, const char *const *l
     unsigned y = (unsigned)(i * 28 + 4);
     unsigned wbar = values[i] ? (unsigned)(4 + values[i] * 330 / max) : 0;
     dast__w_f(w, "<text x=\"128\" y=\"%u\" font-size=\"13\" text-anchor=\"end\" fill=\"#424a53\">", y + 15);
-    char *label = dast__utf8_clean(labels[i], strlen(labels[i]), 18);
+    char *label = dast__utf8_prefix(labels[i], 18);
     esc(w, label);
     free(label);
     dast__w_f(w, "</text><rect x=\"136\" y=\"%u\" width=\"%u\" height=\"20\" rx=\"3\" fill=\"%s\"/>"

@@ -24,6 +24,7 @@ _Static_assert(DAST_NETERR__COUNT == 12, "net_kind_names out of date with http.h
 struct ctx {
   const struct dast_config *cfg;
   bool mask;
+  struct dast_strlist secrets; /* literal secrets from cfg, collected once */
 };
 
 /* A JSON string of cleaned text, or null. */
@@ -44,7 +45,7 @@ static json_t *secret_text(const struct ctx *c, const char *s)
   /* bound the masking work on huge inputs: cut before, cap again after */
   size_t n = strlen(s);
   char *cut = n > 2 * DAST_REPORT_FIELD_CAP ? dast_strndup(s, 2 * DAST_REPORT_FIELD_CAP) : NULL;
-  char *m = dast_report_mask_secrets(c->cfg, cut ? cut : s);
+  char *m = dast__mask(&c->secrets, cut ? cut : s);
   json_t *j = text(m);
   free(m);
   free(cut);
@@ -293,8 +294,8 @@ static json_t *finding_json(const struct dast_finding *f, const struct ctx *c)
   set(o, "owasp", text(f->owasp));
   set(o, "severity", json_string(dast_severity_name(f->severity)));
   set(o, "confidence", json_string(dast_confidence_name(f->confidence)));
-  set(o, "title", text(f->title ? f->title : (f->check_name ? f->check_name : f->check_id)));
-  set(o, "description", text(f->description));
+  set(o, "title", secret_text(c, f->title ? f->title : (f->check_name ? f->check_name : f->check_id)));
+  set(o, "description", secret_text(c, f->description));
   set(o, "remediation", text(f->remediation));
   json_t *refs = json_array();
   for(size_t i = 0; i < f->nreferences; i++) push(refs, text(f->references[i]));
@@ -371,7 +372,8 @@ static json_t *summary_json(const json_t *findings)
 
 json_t *dast_result_to_json(const struct dast_scan_result *r)
 {
-  struct ctx c = {r->cfg, !(r->cfg && r->cfg->show_secrets)};
+  struct ctx c = {r->cfg, !(r->cfg && r->cfg->show_secrets), {0}};
+  if(c.mask) dast__secrets_collect(r->cfg, &c.secrets);
   json_t *doc = json_object();
   set(doc, "schema", json_string(DAST_REPORT_SCHEMA));
   set(doc, "scan", scan_json(r, &c));
@@ -386,5 +388,6 @@ json_t *dast_result_to_json(const struct dast_scan_result *r)
   set(doc, "summary", summary_json(fa));
   set(doc, "findings", fa);
   set(doc, "tests", tests_json(r));
+  dast_strlist_free(&c.secrets);
   return doc;
 }

@@ -78,6 +78,16 @@ static void finding_body(struct dast__w *w, const json_t *f)
   labelled(w, "Fingerprint: ", f, "fingerprint");
 }
 
+/* " (high, confirmed)" */
+static void sev_conf(struct dast__w *w, const json_t *f)
+{
+  dast__w_s(w, " (");
+  dast__w_xml(w, dast__js(f, "severity"));
+  dast__w_s(w, ", ");
+  dast__w_xml(w, dast__js(f, "confidence"));
+  dast__w_s(w, ")");
+}
+
 /* Writes one finding's case; returns 'f' failure, 's' skipped, 'p' passed. */
 static char finding_case(struct dast__w *w, const json_t *f, const char *cls)
 {
@@ -88,7 +98,8 @@ static char finding_case(struct dast__w *w, const json_t *f, const char *cls)
     kind = 'f';
     dast__w_s(w, "      <failure message=\"");
     dast__w_xml(w, dast__js(f, "title"));
-    dast__w_f(w, " (%s, %s)\" type=\"", dast__js(f, "severity"), dast__js(f, "confidence"));
+    sev_conf(w, f);
+    dast__w_s(w, "\" type=\"");
     dast__w_xml(w, dast__js(f, "check"));
     dast__w_s(w, "\">");
     finding_body(w, f);
@@ -112,7 +123,8 @@ static char finding_case(struct dast__w *w, const json_t *f, const char *cls)
     dast__w_s(w, "      <system-out>");
     dast__w_f(w, "%s finding, not failing the gate: ", !strcmp(gate, "existing") ? "Existing (baseline)" : "Below-threshold");
     dast__w_xml(w, dast__js(f, "title"));
-    dast__w_f(w, " (%s, %s)\n", dast__js(f, "severity"), dast__js(f, "confidence"));
+    sev_conf(w, f);
+    dast__w_s(w, "\n");
     finding_body(w, f);
     dast__w_s(w, "</system-out>\n");
   }
