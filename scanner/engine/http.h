@@ -141,6 +141,9 @@ dast_err dast_scope_new(const struct dast_config *cfg, struct dast_scope **out, 
                         size_t errlen) DAST_WUR;
 void dast_scope_free(struct dast_scope *s);
 bool dast_scope_allows(const struct dast_scope *s, const char *url);
+/* Engine-internal: the same with the origin already extracted by
+ * dast_url_origin_buf() (saves a parse per request). */
+bool dast__scope_allows_origin(const struct dast_scope *s, const char *url, const char *origin);
 /* Adds an allowed origin (e.g. the OpenAPI server when overridden). */
 void dast_scope_add_origin(struct dast_scope *s, const char *url);
 

@@ -20,6 +20,10 @@ dast_err dast_url_split(const char *url, struct dast_url_parts *out) DAST_WUR;
 void dast_url_parts_free(struct dast_url_parts *p);
 /* "scheme://host:port" with the port always explicit. */
 char *dast_url_origin(const char *url);
+/* Fast path for hot code (scope checks, host keys): writes the origin of an
+ * absolute http(s) URL, port always explicit, host lower-cased, into out;
+ * false when the URL is not one it can read confidently (callers refuse). */
+bool dast_url_origin_buf(const char *url, char *out, size_t outlen);
 /* The URL without its query string (and fragment). */
 char *dast_url_strip_query(const char *url);
 

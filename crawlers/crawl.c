@@ -1,0 +1,367 @@
+/* crawl.c — the crawler's lifecycle, frontier, de-duplication and
+ * inventory (crawl.h).
+ *
+ * Data structures (struct dast_crawler in crawl_int.h):
+ *  - frontier: a binary min-heap of owned items keyed (repeat, depth, seq):
+ *    URLs of a template not queued before go first, then breadth-first;
+ *  - seen: 64-bit hashes of request keys (method, URL with sorted query,
+ *    body) — a URL is queued at most once;
+ *  - tmpl_count: method+template -> times queued; at cfg->template_visits
+ *    further instances are dropped (counted as trap_limited);
+ *  - inventory: owned endpoints plus a key -> index map (one endpoint per
+ *    method, template and body shape).
+ * Invariants: every queued item passed scope, danger and dedup checks;
+ * in_flight counts submitted items whose callback has not run.  Response
+ * bodies are never kept: crawl_fetch.c parses them inside the callback. */
+#include "crawlers/crawl_int.h"
+
+#include "crawlers/har.h"
+#include "crawlers/openapi.h"
+#include "crawlers/template.h"
+#include "scanner/engine/url.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DANGEROUS_RE "(?:log[-_]?out|sign[-_]?out|log[-_]?off|delete|remove|destroy|reset)"
+
+dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg,
+                          struct dast_crawler **out, char *errbuf, size_t errlen)
+{
+  if(!eng || !cfg || !out) return DAST_EINVAL;
+  *out = NULL;
+  struct dast_crawler *c = dast_calloc(1, sizeof(*c));
+  c->eng = eng;
+  c->cfg = cfg;
+  dast_err e = dast_jsurls_new(&c->js);
+  if(!e) e = dast_re_compile(DANGEROUS_RE, DAST_RE_CASELESS, &c->dangerous, errbuf, errlen);
+  if(!e) e = dast__login_init(c, errbuf, errlen);
+  if(e) {
+    dast_crawler_free(c);
+    return e;
+  }
+  *out = c;
+  return DAST_OK;
+}
+
+void dast__item_free(struct dast__item *it)
+{
+  if(!it) return;
+  free(it->method);
+  free(it->url);
+  free(it->body);
+  free(it->ctype);
+  free(it->found_on);
+  free(it);
+}
+
+void dast_crawler_free(struct dast_crawler *c)
+{
+  if(!c) return;
+  for(size_t i = 0; i < c->nheap; i++) dast__item_free(c->heap[i]);
+  free(c->heap);
+  for(size_t i = 0; i < c->nwaiting; i++) dast__item_free(c->waiting[i]);
+  free(c->waiting);
+  for(size_t i = 0; i < c->neps; i++) dast_endpoint_free(c->eps[i]);
+  free(c->eps);
+  for(size_t i = 0; i < c->nskipped; i++) {
+    free(c->skip_url[i]);
+    free(c->skip_reason[i]);
+  }
+  dast__hset_free(&c->seen);
+  dast__hset_free(&c->tmpl_count);
+  dast__hset_free(&c->skipped_seen);
+  dast__hset_free(&c->ep_index);
+  dast_jsurls_free(c->js);
+  dast_re_free(c->dangerous);
+  dast_re_free(c->logged_in);
+  dast_re_free(c->logged_out);
+  free(c->login_path);
+  free(c->login_action);
+  free(c);
+}
+
+/* ---- frontier ---- */
+
+static bool item_less(const struct dast__item *a, const struct dast__item *b)
+{
+  if(a->repeat != b->repeat) return !a->repeat;
+  if(a->depth != b->depth) return a->depth < b->depth;
+  return a->seq < b->seq;
+}
+
+void dast__crawl_push(struct dast_crawler *c, struct dast__item *it)
+{
+  if(c->nheap == c->heap_alloc) {
+    c->heap_alloc = c->heap_alloc ? c->heap_alloc * 2 : 64;
+    c->heap = dast_realloc(c->heap, c->heap_alloc * sizeof(*c->heap));
+  }
+  it->seq = c->seq++;
+  size_t i = c->nheap++;
+  c->heap[i] = it;
+  while(i && item_less(c->heap[i], c->heap[(i - 1) / 2])) {
+    struct dast__item *t = c->heap[i];
+    c->heap[i] = c->heap[(i - 1) / 2];
+    c->heap[(i - 1) / 2] = t;
+    i = (i - 1) / 2;
+  }
+}
+
+struct dast__item *dast__crawl_pop(struct dast_crawler *c);
+struct dast__item *dast__crawl_pop(struct dast_crawler *c)
+{
+  if(!c->nheap) return NULL;
+  struct dast__item *top = c->heap[0];
+  c->heap[0] = c->heap[--c->nheap];
+  size_t i = 0;
+  for(;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if(l < c->nheap && item_less(c->heap[l], c->heap[m])) m = l;
+    if(r < c->nheap && item_less(c->heap[r], c->heap[m])) m = r;
+    if(m == i) break;
+    struct dast__item *t = c->heap[i];
+    c->heap[i] = c->heap[m];
+    c->heap[m] = t;
+    i = m;
+  }
+  return top;
+}
+
+/* ---- discovery ---- */
+
+void dast__crawl_skip(struct dast_crawler *c, const char *url, const char *reason)
+{
+  uint64_t h = dast_hash64(url, strlen(url), dast_hash64(reason, strlen(reason), 0));
+  if(!dast__hset_add(&c->skipped_seen, h)) return;
+  if(!strcmp(reason, "out of scope")) c->st.out_of_scope++;
+  else if(!strncmp(reason, "dangerous", 9)) c->st.dangerous_skipped++;
+  if(c->nskipped >= DAST__SKIPPED_MAX) return;
+  c->skip_url[c->nskipped] = dast_strndup(url, 2048);
+  c->skip_reason[c->nskipped] = dast_strdup(reason);
+  c->nskipped++;
+}
+
+bool dast__crawl_is_dangerous(const struct dast_crawler *c, const char *url)
+{
+  if(c->cfg->allow_dangerous_links) return false;
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 + strcspn(p + 3, "/?#") : url; /* path and query only: not the host */
+  return dast_re_test(c->dangerous, p, strlen(p));
+}
+
+bool dast__crawl_static_asset(const char *url)
+{
+  static const char *const ext[] = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp",
+                                    ".svg", ".css", ".woff", ".woff2", ".ttf", ".otf", ".eot",
+                                    ".mp4", ".webm", ".mp3", ".ogg", ".wav", ".avi", ".mov",
+                                    ".pdf", ".zip", ".gz", ".tgz", ".rar", ".7z", ".exe",
+                                    ".dmg", ".iso", ".map", NULL};
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 : url;
+  size_t n = strcspn(p, "?#");
+  for(int i = 0; ext[i]; i++) {
+    size_t k = strlen(ext[i]);
+    if(n >= k && !strncasecmp(p + n - k, ext[i], k)) return true;
+  }
+  return false;
+}
+
+static int cmp_param(const void *a, const void *b)
+{
+  const struct dast_param *x = a, *y = b;
+  int r = strcmp(x->name, y->name);
+  return r ? r : strcmp(x->value, y->value);
+}
+
+/* Request key: method, URL without query, sorted query pairs, body. */
+static uint64_t request_key(const char *method, const struct dast_endpoint *ep, const char *body,
+                            size_t body_len)
+{
+  uint64_t h = dast_hash64(method, strlen(method), 7);
+  h = dast_hash64(ep->url, strlen(ep->url), h);
+  struct dast_param *q = dast_calloc(ep->nparams ? ep->nparams : 1, sizeof(*q));
+  size_t n = 0;
+  for(size_t i = 0; i < ep->nparams; i++)
+    if(ep->params[i].kind == DAST_IP_QUERY) q[n++] = ep->params[i];
+  qsort(q, n, sizeof(*q), cmp_param);
+  for(size_t i = 0; i < n; i++) {
+    h = dast_hash64("&", 1, h);
+    h = dast_hash64(q[i].name, strlen(q[i].name), h);
+    h = dast_hash64("=", 1, h);
+    h = dast_hash64(q[i].value, strlen(q[i].value), h);
+  }
+  free(q);
+  if(body) h = dast_hash64(body, body_len, dast_hash64("\n\n", 2, h));
+  return h;
+}
+
+bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const char *method,
+                          const char *url, enum dast_source src, int depth, const char *found_on)
+{
+  if(!url || strlen(url) > 8192) return false;
+  if(!dast_scope_allows(dast_engine_scope(c->eng), url)) {
+    dast__crawl_skip(c, url, "out of scope");
+    return false;
+  }
+  if(dast__crawl_is_dangerous(c, url)) {
+    dast__crawl_skip(c, url, "dangerous: looks like logout/delete/reset");
+    return false;
+  }
+  if(kind == K_PAGE && dast__crawl_static_asset(url)) return false;
+  if(kind == K_SITEMAP && c->nsitemaps >= DAST__MAX_SITEMAPS) return false;
+  struct dast_endpoint *ep = dast_tmpl_endpoint(method, url, src);
+  uint64_t key = request_key(method, ep, NULL, 0);
+  bool fresh = !dast__hset_has(&c->seen, key);
+  uint64_t tk = dast_hash64(ep->tmpl, strlen(ep->tmpl), dast_hash64(method, strlen(method), 3));
+  dast_endpoint_free(ep);
+  if(!fresh) return false;
+  if(depth > c->cfg->max_depth && c->cfg->max_depth >= 0) {
+    dast__crawl_skip(c, url, "max depth");
+    return false;
+  }
+  uint32_t visits = dast__hset_count(&c->tmpl_count, tk);
+  int k = c->cfg->template_visits > 0 ? c->cfg->template_visits : 3;
+  if(kind == K_PAGE && visits >= (uint32_t)k) {
+    if(dast__hset_add(&c->seen, key)) c->st.trap_limited++;
+    return false;
+  }
+  (void)dast__hset_add(&c->seen, key);
+  (void)dast__hset_incr(&c->tmpl_count, tk);
+  if(kind == K_SITEMAP) c->nsitemaps++;
+  struct dast__item *it = dast_calloc(1, sizeof(*it));
+  it->kind = kind;
+  it->method = dast_strdup(method);
+  it->url = dast_strdup(url);
+  it->found_on = found_on ? dast_strdup(found_on) : NULL;
+  it->src = src;
+  it->depth = depth;
+  it->repeat = visits > 0;
+  it->ep_index = -1;
+  dast__crawl_push(c, it);
+  return true;
+}
+
+/* ---- inventory ---- */
+
+long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, bool *added)
+{
+  if(!ep->tmpl) dast_tmpl_set(ep);
+  uint64_t key = dast_tmpl_endpoint_key(ep);
+  uint32_t *slot = dast__hset_slot(&c->ep_index, key);
+  if(*slot) {
+    if(added) *added = false;
+    dast_endpoint_free(ep);
+    return (long)*slot - 1;
+  }
+  if(c->neps == c->eps_alloc) {
+    c->eps_alloc = c->eps_alloc ? c->eps_alloc * 2 : 64;
+    c->eps = dast_realloc(c->eps, c->eps_alloc * sizeof(*c->eps));
+  }
+  c->eps[c->neps] = ep;
+  *slot = (uint32_t)++c->neps;
+  if(added) *added = true;
+  return (long)c->neps - 1;
+}
+
+static void take_endpoint(void *ud, struct dast_endpoint *ep)
+{
+  struct dast_crawler *c = ud;
+  if(!dast_scope_allows(dast_engine_scope(c->eng), ep->url)) {
+    dast__crawl_skip(c, ep->url, "out of scope");
+    dast_endpoint_free(ep);
+    return;
+  }
+  if(dast__crawl_is_dangerous(c, ep->url) && strcmp(ep->method, "GET")) {
+    /* an API operation named delete/reset is still an endpoint to test;
+     * only its destructive methods are left out */
+    if(!strcmp(ep->method, "DELETE")) {
+      dast__crawl_skip(c, ep->url, "dangerous: DELETE of a delete-like path");
+      dast_endpoint_free(ep);
+      return;
+    }
+  }
+  (void)dast__crawl_add_endpoint(c, ep, NULL);
+}
+
+static dast_err load_specs(struct dast_crawler *c, char *errbuf, size_t errlen)
+{
+  const struct dast_config *cfg = c->cfg;
+  dast_err e = DAST_OK;
+  if(cfg->openapi) {
+    if(!strncasecmp(cfg->openapi, "http://", 7) || !strncasecmp(cfg->openapi, "https://", 8)) {
+      if(!dast__crawl_discover(c, K_OPENAPI, "GET", cfg->openapi, DAST_SRC_OPENAPI, 0, NULL)) {
+        snprintf(errbuf, errlen, "--openapi %s: URL is out of scope or invalid", cfg->openapi);
+        return DAST_EINVAL;
+      }
+    } else {
+      e = dast_openapi_load_file(cfg->openapi, cfg->target, take_endpoint, c, errbuf, errlen);
+    }
+  }
+  if(!e && cfg->har) e = dast_har_load_file(cfg->har, take_endpoint, c, errbuf, errlen);
+  return e;
+}
+
+static void seed_site(struct dast_crawler *c, const char *url)
+{
+  (void)dast__crawl_discover(c, K_PAGE, "GET", url, DAST_SRC_SEED, 0, NULL);
+  char *origin = dast_url_origin(url);
+  if(!origin) return;
+  char *robots = dast_aprintf("%s/robots.txt", origin);
+  char *sitemap = dast_aprintf("%s/sitemap.xml", origin);
+  (void)dast__crawl_discover(c, K_ROBOTS, "GET", robots, DAST_SRC_ROBOTS, 1, NULL);
+  (void)dast__crawl_discover(c, K_SITEMAP, "GET", sitemap, DAST_SRC_SITEMAP, 1, NULL);
+  free(robots);
+  free(sitemap);
+  free(origin);
+}
+
+dast_err dast_crawler_start(struct dast_crawler *c, char *errbuf, size_t errlen)
+{
+  if(!c) return DAST_EINVAL;
+  if(errbuf && errlen) errbuf[0] = '\0';
+  char dummy[8];
+  if(!errbuf || !errlen) {
+    errbuf = dummy;
+    errlen = sizeof(dummy);
+  }
+  dast_err e = load_specs(c, errbuf, errlen);
+  if(e) return e;
+  if(!c->cfg->no_crawl) {
+    if(c->cfg->target) seed_site(c, c->cfg->target);
+    for(size_t i = 0; i < c->cfg->extra_seeds.n; i++)
+      (void)dast__crawl_discover(c, K_PAGE, "GET", c->cfg->extra_seeds.v[i], DAST_SRC_SEED, 0,
+                                 NULL);
+  }
+  if(c->cfg->login_url) dast__login_start(c);
+  dast__crawl_pump(c);
+  return DAST_OK;
+}
+
+size_t dast_crawler_endpoints(const struct dast_crawler *c, struct dast_endpoint *const **out)
+{
+  *out = c->eps;
+  return c->neps;
+}
+
+void dast_crawler_stats(const struct dast_crawler *c, struct dast_crawl_stats *out)
+{
+  *out = c->st;
+  out->endpoints = c->neps;
+  out->templates = c->tmpl_count.n;
+  out->login_ok = c->login_ok;
+  out->login_attempted = c->login_attempted;
+  out->relogins = c->logins > 1 ? c->logins - 1 : 0;
+  memset(out->by_source, 0, sizeof(out->by_source));
+  for(size_t i = 0; i < c->neps; i++)
+    if((unsigned)c->eps[i]->source < DAST_SRC__COUNT) out->by_source[c->eps[i]->source]++;
+}
+
+size_t dast_crawler_skipped(const struct dast_crawler *c, const char *const **urls,
+                            const char *const **reasons)
+{
+  *urls = (const char *const *)c->skip_url;
+  *reasons = (const char *const *)c->skip_reason;
+  return c->nskipped;
+}

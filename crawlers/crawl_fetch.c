@@ -1,0 +1,378 @@
+/* crawl_fetch.c — submitting the frontier to the engine and turning each
+ * response into more URLs, forms and inventory endpoints.
+ *
+ * At most cfg->concurrency crawler requests are in flight, so the frontier
+ * (not the engine's queue) decides the order.  Crawl requests don't follow
+ * redirects (max_redirects 0): each hop's Location is discovered like a link
+ * so every step of a chain is in the inventory and checked against the
+ * scope.  A response is parsed inside its callback and forgotten; only
+ * copies of the URLs found survive. */
+#include "crawlers/crawl_int.h"
+
+#include "crawlers/forms.h"
+#include "crawlers/openapi.h"
+#include "crawlers/robots.h"
+#include "crawlers/sitemap.h"
+#include "crawlers/template.h"
+#include "scanner/engine/url.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct dast__item *dast__crawl_pop(struct dast_crawler *c);
+
+#define JSON_MAX_URLS 2000
+#define JSON_MAX_NODES 200000
+
+/* Context of one response being parsed. */
+struct page {
+  struct dast_crawler *c;
+  const struct dast__item *it;
+  const char *url; /* final URL of the response */
+};
+
+static void on_found(void *ud, const struct dast_found *f)
+{
+  struct page *p = ud;
+  struct dast_crawler *c = p->c;
+  if(strcmp(f->method, "GET")) {
+    /* a JS call with another method: inventory only, never sent blind */
+    if(!dast_scope_allows(dast_engine_scope(c->eng), f->url)) {
+      dast__crawl_skip(c, f->url, "out of scope");
+      return;
+    }
+    if(dast__crawl_is_dangerous(c, f->url)) {
+      dast__crawl_skip(c, f->url, "dangerous: looks like logout/delete/reset");
+      return;
+    }
+    struct dast_endpoint *ep = dast_tmpl_endpoint(f->method, f->url, f->src);
+    dast_set_str(&ep->found_on, p->url);
+    if(f->json_keys) {
+      char *keys = dast_strdup(f->json_keys), *save = keys;
+      for(char *k = keys; k && *k;) {
+        char *comma = strchr(k, ',');
+        if(comma) *comma = '\0';
+        char *ptr = dast_aprintf("/%s", k);
+        char *v = dast_form_value(k, NULL, NULL);
+        dast_endpoint_add_param(ep, DAST_IP_JSON, ptr, v, "string");
+        free(ptr);
+        free(v);
+        k = comma ? comma + 1 : NULL;
+      }
+      free(save);
+      dast_set_str(&ep->content_type, "application/json");
+    }
+    (void)dast__crawl_add_endpoint(c, ep, NULL);
+    return;
+  }
+  (void)dast__crawl_discover(c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
+}
+
+static void on_form(void *ud, const struct dast_form *f)
+{
+  struct page *p = ud;
+  dast__crawl_form(p->c, f, p->url, p->it->depth + 1);
+}
+
+static void on_sitemap_ref(void *ud, const struct dast_found *f)
+{
+  struct page *p = ud;
+  (void)dast__crawl_discover(p->c, K_SITEMAP, "GET", f->url, DAST_SRC_SITEMAP, p->it->depth + 1,
+                             p->url);
+}
+
+static void on_robots_path(void *ud, const struct dast_found *f)
+{
+  struct page *p = ud;
+  (void)dast__crawl_discover(p->c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
+}
+
+/* ---- forms ---- */
+
+void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const char *page_url,
+                      int depth)
+{
+  if(!dast_scope_allows(dast_engine_scope(c->eng), f->action)) {
+    dast__crawl_skip(c, f->action, "out of scope");
+    return;
+  }
+  if(dast__crawl_is_dangerous(c, f->action)) {
+    dast__crawl_skip(c, f->action, "dangerous: form looks like logout/delete/reset");
+    return;
+  }
+  struct dast_endpoint *ep = dast_form_endpoint(f, page_url);
+  struct dast_endpoint *copy = dast_endpoint_dup(ep);
+  bool added = false;
+  long idx = dast__crawl_add_endpoint(c, ep, &added);
+  if(!added) {
+    dast_endpoint_free(copy);
+    return;
+  }
+  c->st.forms++;
+  /* the login form is submitted only by the login flow: a crawl submission
+   * with made-up credentials could end the session */
+  if(dast__login_is_action(c, copy->url) || depth > c->cfg->max_depth) {
+    dast_endpoint_free(copy);
+    return;
+  }
+  struct dast_built b;
+  if(dast_endpoint_build(copy, -1, NULL, false, &b) == DAST_OK) {
+    struct dast__item *it = dast_calloc(1, sizeof(*it));
+    it->kind = K_FORM;
+    it->method = dast_strdup(b.method);
+    it->url = dast_strdup(b.url);
+    if(b.body) {
+      it->body = dast_malloc(b.body_len + 1);
+      memcpy(it->body, b.body, b.body_len + 1);
+      it->body_len = b.body_len;
+    }
+    for(size_t i = 0; i < b.nheaders; i++)
+      if(!strncasecmp(b.headers[i], "Content-Type:", 13)) it->ctype = dast_strdup(b.headers[i]);
+    it->found_on = dast_strdup(page_url);
+    it->src = DAST_SRC_FORM;
+    it->depth = depth;
+    it->ep_index = idx;
+    dast__crawl_push(c, it);
+    dast_built_free(&b);
+  }
+  dast_endpoint_free(copy);
+}
+
+/* ---- response parsing ---- */
+
+static bool ctype_has(const struct dast_response *r, const char *what)
+{
+  return r->content_type && dast_strcasestr(r->content_type, what);
+}
+
+static bool path_ends(const char *url, const char *suffix)
+{
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 : url;
+  size_t n = strcspn(p, "?#"), k = strlen(suffix);
+  return n >= k && !strncasecmp(p + n - k, suffix, k);
+}
+
+static void json_walk(struct page *p, json_t *v, size_t *nodes, size_t *urls)
+{
+  if(++*nodes > JSON_MAX_NODES || *urls >= JSON_MAX_URLS) return;
+  if(json_is_string(v)) {
+    const char *s = json_string_value(v);
+    size_t n = json_string_length(v);
+    bool urlish = n > 1 && n < 2048 && !strpbrk(s, " \t\n<>\"'{}") &&
+                  ((s[0] == '/' && s[1] != '/') || !strncmp(s, "http://", 7) ||
+                   !strncmp(s, "https://", 8));
+    if(!urlish) return;
+    char *abs = dast_url_resolve(p->url, s);
+    if(abs) {
+      (*urls)++;
+      (void)dast__crawl_discover(p->c, K_PAGE, "GET", abs, DAST_SRC_JSON, p->it->depth + 1, p->url);
+    }
+    free(abs);
+  } else if(json_is_object(v)) {
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x) json_walk(p, x, nodes, urls);
+  } else if(json_is_array(v)) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) json_walk(p, x, nodes, urls);
+  }
+}
+
+static void parse_json(struct page *p, const struct dast_response *r)
+{
+  json_error_t err;
+  json_t *doc = json_loadb(r->body, r->body_len, JSON_DECODE_ANY, &err);
+  if(!doc) return; /* not our problem: an API may answer anything */
+  size_t nodes = 0, urls = 0;
+  json_walk(p, doc, &nodes, &urls);
+  if(nodes > JSON_MAX_NODES || urls >= JSON_MAX_URLS) p->c->st.capped++;
+  json_decref(doc);
+}
+
+/* Location / Content-Location / Link / Refresh headers. */
+static void harvest_headers(struct page *p, const struct dast_response *r)
+{
+  int d = p->it->depth + 1;
+  for(size_t i = 0; i < r->nheaders; i++) {
+    const char *n = r->headers[i].name, *v = r->headers[i].value;
+    if(!n || !v) continue;
+    char *ref = NULL;
+    enum dast_source src = DAST_SRC_HEADER;
+    if(!strcasecmp(n, "Location")) {
+      ref = dast_strdup(v);
+      src = DAST_SRC_REDIRECT;
+    } else if(!strcasecmp(n, "Content-Location")) {
+      ref = dast_strdup(v);
+    } else if(!strcasecmp(n, "Refresh")) {
+      ref = dast_html_refresh_url(v);
+    } else if(!strcasecmp(n, "Link")) {
+      for(const char *s = strchr(v, '<'); s; s = strchr(s + 1, '<')) {
+        const char *e = strchr(s, '>');
+        if(!e) break;
+        char *u = dast_strndup(s + 1, (size_t)(e - s - 1));
+        char *abs = dast_url_resolve(p->url, u);
+        if(abs) (void)dast__crawl_discover(p->c, K_PAGE, "GET", abs, src, d, p->url);
+        free(abs);
+        free(u);
+      }
+      continue;
+    }
+    if(!ref) continue;
+    char *abs = dast_url_resolve(p->url, ref);
+    if(abs) (void)dast__crawl_discover(p->c, K_PAGE, "GET", abs, src, d, p->url);
+    free(abs);
+    free(ref);
+  }
+}
+
+static void take_api_endpoint(void *ud, struct dast_endpoint *ep)
+{
+  struct dast_crawler *c = ud;
+  if(!dast_scope_allows(dast_engine_scope(c->eng), ep->url)) {
+    dast__crawl_skip(c, ep->url, "out of scope");
+    dast_endpoint_free(ep);
+    return;
+  }
+  (void)dast__crawl_add_endpoint(c, ep, NULL);
+}
+
+static void parse_sitemap(struct page *p, const struct dast_response *r)
+{
+  dast_err e = dast_sitemap_extract(r->body, r->body_len, p->url, 20000, on_found, on_sitemap_ref,
+                                    p, NULL);
+  if(e == DAST_ELIMIT) p->c->st.capped++;
+  else if(e) p->c->st.errors++;
+}
+
+static void parse_body(struct page *p, const struct dast_response *r)
+{
+  struct dast_crawler *c = p->c;
+  const struct dast__item *it = p->it;
+  if(!r->body || !r->body_len) return;
+  if(it->kind == K_ROBOTS) {
+    if(r->status == 200 && !ctype_has(r, "html")) {
+      bool capped = false;
+      (void)dast_robots_extract(r->body, r->body_len, p->url, 5000, on_robots_path,
+                                on_sitemap_ref, p, &capped);
+      if(capped) c->st.capped++;
+    }
+    return;
+  }
+  if(it->kind == K_SITEMAP) {
+    if(r->status == 200 && !ctype_has(r, "html")) parse_sitemap(p, r);
+    return;
+  }
+  if(it->kind == K_OPENAPI) {
+    char err[512];
+    if(dast_openapi_load_buf(r->body, r->body_len, it->url, p->url, c->cfg->target,
+                             take_api_endpoint, c, err, sizeof(err))) {
+      DAST_LOG(DAST_LOG_ERROR, "crawl", "%s", err);
+      c->st.errors++;
+    }
+    return;
+  }
+  bool html = ctype_has(r, "html") || (!r->content_type && r->body_len &&
+                                       dast_strcasestr(r->body, "<html"));
+  if(html) {
+    struct dast_html_stats hs;
+    if(dast_html_extract(r->body, r->body_len, p->url, c->js, NULL, on_found, on_form, p, &hs) ==
+       DAST_ELIMIT)
+      c->st.capped++;
+  } else if(ctype_has(r, "javascript") || ctype_has(r, "ecmascript") || path_ends(p->url, ".js")) {
+    bool capped = false;
+    (void)dast_jsurls_extract(c->js, r->body, r->body_len, p->url, DAST_JSURLS_MAX, on_found, p,
+                              &capped);
+    if(capped) c->st.capped++;
+  } else if(ctype_has(r, "json")) {
+    parse_json(p, r);
+  } else if(ctype_has(r, "xml") && dast_strcasestr(p->url, "sitemap")) {
+    parse_sitemap(p, r);
+  }
+}
+
+/* Records a fetched page in the inventory. */
+static void record(struct dast_crawler *c, const struct dast__item *it, long status)
+{
+  if(it->ep_index >= 0) {
+    c->eps[it->ep_index]->status = (int)status;
+    return;
+  }
+  if(it->kind != K_PAGE || status == 404 || status == 410 || status == 0) return;
+  struct dast_endpoint *ep = dast_tmpl_endpoint(it->method, it->url, it->src);
+  dast_set_str(&ep->found_on, it->found_on);
+  ep->status = (int)status;
+  long idx = dast__crawl_add_endpoint(c, ep, NULL);
+  if(!c->eps[idx]->status) c->eps[idx]->status = (int)status;
+}
+
+static void on_response(struct dast_engine *eng, const struct dast_request *req,
+                        const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  (void)req;
+  struct dast__item *it = ud;
+  struct dast_crawler *c = it->owner;
+  c->in_flight--;
+  if(resp->err) {
+    if(resp->err != DAST_ECANCEL) c->st.errors++;
+    else c->stopped = true;
+    dast__item_free(it);
+    dast__crawl_pump(c);
+    return;
+  }
+  if(it->kind != K_OPENAPI && dast__login_lost(c, it->url, resp)) {
+    DAST_LOG(DAST_LOG_INFO, "crawl", "session lost at %s", it->url);
+    if(it->retried < 1) {
+      it->retried++;
+      if(dast__login_park(c, it)) {
+        dast__crawl_pump(c);
+        return;
+      }
+    }
+  }
+  c->st.pages++;
+  record(c, it, resp->status);
+  struct page p = {c, it, resp->final_url ? resp->final_url : it->url};
+  harvest_headers(&p, resp);
+  parse_body(&p, resp);
+  dast__item_free(it);
+  dast__crawl_pump(c);
+}
+
+static bool page_budget_left(const struct dast_crawler *c)
+{
+  return c->cfg->max_pages <= 0 || c->submitted < (size_t)c->cfg->max_pages;
+}
+
+void dast__crawl_pump(struct dast_crawler *c)
+{
+  size_t limit = c->cfg->concurrency > 0 ? (size_t)c->cfg->concurrency : 16;
+  while(!c->stopped && !c->login_busy && c->in_flight < limit && c->nheap) {
+    if(!page_budget_left(c) || dast_engine_expired(c->eng)) {
+      c->stopped = true;
+      break;
+    }
+    struct dast__item *it = dast__crawl_pop(c);
+    const char *hdrs[1];
+    size_t nh = 0;
+    if(it->ctype) hdrs[nh++] = it->ctype;
+    struct dast_request req = {.method = it->method, .url = it->url, .headers = hdrs,
+                               .nheaders = nh, .body = it->body, .body_len = it->body_len,
+                               .max_redirects = 0, .priority = it->repeat ? 0 : 1};
+    it->owner = c;
+    dast_err e = dast_engine_submit(c->eng, &req, on_response, it);
+    if(e == DAST_OK) {
+      c->in_flight++;
+      c->submitted++;
+      continue;
+    }
+    if(e == DAST_ESCOPE) dast__crawl_skip(c, it->url, "out of scope");
+    else if(e == DAST_ELIMIT || e == DAST_ECANCEL) c->stopped = true;
+    else c->st.errors++;
+    dast__item_free(it);
+  }
+}

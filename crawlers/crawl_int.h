@@ -1,0 +1,104 @@
+/* crawl_int.h — the crawler's internals, shared by crawl.c (lifecycle,
+ * frontier, discovery, inventory), crawl_fetch.c (submitting requests and
+ * parsing responses) and crawl_login.c (login and session keeping).  Not a
+ * public header. */
+#ifndef DAST_CRAWL_INT_H
+#define DAST_CRAWL_INT_H
+
+#include "crawlers/crawl.h"
+#include "crawlers/hset.h"
+#include "crawlers/html.h"
+#include "crawlers/jsurls.h"
+#include "scanner/engine/re.h"
+
+/* What a queued request is for; decides how its response is parsed. */
+enum dast__kind { K_PAGE = 0, K_ROBOTS, K_SITEMAP, K_OPENAPI, K_FORM };
+
+/* A request waiting in the frontier or in flight.  Owned by the crawler
+ * until its response was handled. */
+struct dast__item {
+  enum dast__kind kind;
+  char *method, *url, *body, *ctype; /* url absolute, with query; body/ctype may be NULL */
+  size_t body_len;
+  char *found_on;
+  enum dast_source src;
+  int depth;
+  bool repeat;       /* its template had been queued before */
+  int retried;       /* times re-queued after a lost session */
+  long ep_index;     /* inventory endpoint it came from (forms), or -1 */
+  uint64_t seq;
+  struct dast_crawler *owner; /* set while in flight */
+};
+
+#define DAST__SKIPPED_MAX 200
+#define DAST__MAX_RELOGINS 5
+#define DAST__MAX_SITEMAPS 64
+
+struct dast_crawler {
+  struct dast_engine *eng;
+  const struct dast_config *cfg;
+  struct dast_jsurls *js;
+  struct dast_re *dangerous, *logged_in, *logged_out;
+  /* frontier: binary min-heap on (repeat, depth, seq) */
+  struct dast__item **heap;
+  size_t nheap, heap_alloc;
+  uint64_t seq;
+  size_t in_flight, submitted;
+  bool stopped;           /* max_requests / budget reached: submit no more */
+  /* de-duplication */
+  struct dast__hset seen;       /* request keys */
+  struct dast__hset tmpl_count; /* method+template -> times queued */
+  struct dast__hset skipped_seen;
+  /* inventory */
+  struct dast_endpoint **eps;
+  size_t neps, eps_alloc;
+  struct dast__hset ep_index;   /* endpoint key -> index + 1 */
+  /* skipped list */
+  char *skip_url[DAST__SKIPPED_MAX], *skip_reason[DAST__SKIPPED_MAX];
+  size_t nskipped;
+  size_t nsitemaps;
+  /* login */
+  char *login_path;             /* path of cfg->login_url */
+  char *login_action;           /* URL (no query) the login form posts to */
+  bool login_busy, login_ok, login_attempted;
+  int logins;
+  struct dast__item **waiting;  /* requests to retry after the login */
+  size_t nwaiting, waiting_alloc;
+  dast_timer_cb login_done;
+  void *login_done_ud;
+  struct dast_crawl_stats st;
+};
+
+/* crawl.c */
+void dast__crawl_skip(struct dast_crawler *c, const char *url, const char *reason);
+/* Offers a discovered URL to the frontier (scope, danger, dedup, template
+ * bound, depth).  Returns true when it was queued. */
+bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const char *method,
+                          const char *url, enum dast_source src, int depth, const char *found_on);
+void dast__crawl_push(struct dast_crawler *c, struct dast__item *it);
+void dast__item_free(struct dast__item *it);
+/* Adds ep (taken) to the inventory unless an endpoint with its key exists;
+ * returns its index either way. */
+long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, bool *added);
+bool dast__crawl_is_dangerous(const struct dast_crawler *c, const char *url);
+bool dast__crawl_static_asset(const char *url);
+
+/* crawl_fetch.c */
+/* Submits queued requests while there is room. */
+void dast__crawl_pump(struct dast_crawler *c);
+/* Handles one form found on a page (inventory + one submission per shape). */
+void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const char *page_url,
+                      int depth);
+
+/* crawl_login.c */
+dast_err dast__login_init(struct dast_crawler *c, char *errbuf, size_t errlen);
+void dast__login_start(struct dast_crawler *c);
+/* True when resp (to item it) shows a lost session. */
+bool dast__login_lost(const struct dast_crawler *c, const char *req_url,
+                      const struct dast_response *resp);
+/* Parks `it` until the running/next login finishes (takes it).  Returns
+ * false (and does not take it) when no more relogins are allowed. */
+bool dast__login_park(struct dast_crawler *c, struct dast__item *it);
+bool dast__login_is_action(const struct dast_crawler *c, const char *url);
+
+#endif

@@ -1,0 +1,508 @@
+/* html.c — link and form extraction from HTML (html.h).
+ *
+ * libxml2's HTML push parser in recover mode drives SAX callbacks; no DOM
+ * is built, so memory is the parser's element-name stack plus the one form
+ * being assembled plus the current inline script (capped).  The body is fed
+ * in 64 KiB chunks so a cap can stop the parse (xmlStopParser) without
+ * reading the rest.  struct hctx is the whole state:
+ *  - base: the URL relative references resolve against (page URL, then the
+ *    first <base href>);
+ *  - form: the form being assembled (owned) and its buttons' extra
+ *    formaction/formmethod pairs; emitted at </form> or end of document;
+ *  - select/textarea/option/script: which text the characters callback is
+ *    collecting.
+ * URLs are resolved with url.h and handed to the caller's callback, which
+ * must copy what it keeps.  This is the only file using libxml2's HTML
+ * parser. */
+#include "crawlers/html.h"
+
+#include "scanner/engine/url.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define CHUNK (64u * 1024u)
+#define MAX_FIELD_VALUE 4096
+#define MAX_ALT_ACTIONS 8
+
+struct alt_action {
+  char *action, *method;
+};
+
+struct hctx {
+  const char *page_url;
+  char *base; /* owned */
+  bool base_set;
+  const struct dast_jsurls *js;
+  struct dast_html_limits lim;
+  dast_found_cb on_url;
+  dast_form_cb on_form;
+  void *ud;
+  struct dast_html_stats *st;
+  htmlParserCtxtPtr ctxt;
+  size_t depth;
+  bool stopped;
+  struct dast_form *form;
+  struct alt_action alt[MAX_ALT_ACTIONS];
+  size_t nalt;
+  bool submit_seen;
+  long select_idx, textarea_idx;
+  bool select_chosen, select_has_first;
+  bool in_option, option_has_value, option_selected;
+  struct dast_buf option_text;
+  bool in_script;
+  struct dast_buf script;
+};
+
+static void stop(struct hctx *h, const char *why)
+{
+  if(h->stopped) return;
+  h->stopped = true;
+  h->st->capped = true;
+  h->st->cap_reason = why;
+  xmlStopParser(h->ctxt);
+}
+
+static const char *attr(const xmlChar **atts, const char *name)
+{
+  for(size_t i = 0; atts && atts[i]; i += 2)
+    if(!strcasecmp((const char *)atts[i], name))
+      return atts[i + 1] ? (const char *)atts[i + 1] : "";
+  return NULL;
+}
+
+static void emit_url(struct hctx *h, const char *ref, enum dast_source src)
+{
+  if(!ref || h->stopped) return;
+  while(*ref == ' ' || *ref == '\t' || *ref == '\n' || *ref == '\r') ref++;
+  if(!*ref || *ref == '#') return;
+  if(!strncasecmp(ref, "javascript:", 11)) {
+    if(h->js) {
+      bool capped = false;
+      h->st->links += dast_jsurls_extract(h->js, ref + 11, strlen(ref + 11), h->base,
+                                          h->lim.max_links - h->st->links, h->on_url, h->ud,
+                                          &capped);
+      if(capped) stop(h, "links per page");
+    }
+    return;
+  }
+  char *abs = dast_url_resolve(h->base, ref);
+  if(!abs) return;
+  if(h->st->links >= h->lim.max_links) {
+    free(abs);
+    stop(h, "links per page");
+    return;
+  }
+  struct dast_found f = {abs, "GET", src, NULL};
+  h->on_url(h->ud, &f);
+  h->st->links++;
+  free(abs);
+}
+
+static void scan_js(struct hctx *h, const char *text, size_t len)
+{
+  if(!h->js || !len || h->stopped) return;
+  bool capped = false;
+  h->st->links += dast_jsurls_extract(h->js, text, len, h->base, h->lim.max_links - h->st->links,
+                                      h->on_url, h->ud, &capped);
+  if(capped) stop(h, "links per page");
+}
+
+static char *lower_dup(const char *s)
+{
+  char *d = dast_strdup(s);
+  for(char *p = d; *p; p++)
+    if(*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+  return d;
+}
+
+static void form_free(struct dast_form *f)
+{
+  if(!f) return;
+  for(size_t i = 0; i < f->nfields; i++) {
+    free(f->fields[i].name);
+    free(f->fields[i].type);
+    free(f->fields[i].value);
+  }
+  free(f->fields);
+  free(f->action);
+  free(f->method);
+  free(f->enctype);
+  free(f);
+}
+
+static long add_field(struct hctx *h, const char *name, const char *type, const char *value)
+{
+  struct dast_form *f = h->form;
+  if(!f || !name || !*name) return -1;
+  if(f->nfields >= h->lim.max_fields) {
+    h->st->capped = true;
+    h->st->cap_reason = "fields per form";
+    return -1;
+  }
+  if(f->nfields == f->alloc) {
+    f->alloc = f->alloc ? f->alloc * 2 : 8;
+    f->fields = dast_realloc(f->fields, f->alloc * sizeof(*f->fields));
+  }
+  struct dast_form_field *fl = &f->fields[f->nfields];
+  fl->name = dast_strdup(name);
+  fl->type = lower_dup(type);
+  fl->value = dast_strndup(value ? value : "", MAX_FIELD_VALUE);
+  return (long)f->nfields++;
+}
+
+static bool has_field(const struct dast_form *f, const char *name)
+{
+  for(size_t i = 0; i < f->nfields; i++)
+    if(!strcmp(f->fields[i].name, name)) return true;
+  return false;
+}
+
+static char *normal_method(const char *m)
+{
+  return m && !strcasecmp(m, "post") ? dast_strdup("POST") : dast_strdup("GET");
+}
+
+static void form_begin(struct hctx *h, const xmlChar **atts);
+
+static void form_end(struct hctx *h)
+{
+  struct dast_form *f = h->form;
+  if(!f) return;
+  h->form = NULL;
+  if(h->st->forms < h->lim.max_forms && !h->stopped) {
+    h->on_form(h->ud, f);
+    h->st->forms++;
+    char *action = f->action, *method = f->method;
+    for(size_t i = 0; i < h->nalt && h->st->forms < h->lim.max_forms; i++) {
+      f->action = h->alt[i].action;
+      f->method = h->alt[i].method;
+      h->on_form(h->ud, f);
+      h->st->forms++;
+    }
+    f->action = action;
+    f->method = method;
+  } else if(!h->stopped) {
+    h->st->capped = true;
+    h->st->cap_reason = "forms per page";
+  }
+  for(size_t i = 0; i < h->nalt; i++) {
+    free(h->alt[i].action);
+    free(h->alt[i].method);
+  }
+  h->nalt = 0;
+  form_free(f);
+  h->select_idx = h->textarea_idx = -1;
+}
+
+static void form_begin(struct hctx *h, const xmlChar **atts)
+{
+  form_end(h); /* forms don't nest */
+  const char *action = attr(atts, "action");
+  char *abs = dast_url_resolve(h->base, action && *action ? action : h->page_url);
+  if(!abs) return; /* e.g. mailto: */
+  struct dast_form *f = dast_calloc(1, sizeof(*f));
+  f->action = abs;
+  f->method = normal_method(attr(atts, "method"));
+  const char *enc = attr(atts, "enctype");
+  f->enctype = lower_dup(enc && *enc ? enc : "application/x-www-form-urlencoded");
+  h->form = f;
+  h->submit_seen = false;
+  h->select_idx = h->textarea_idx = -1;
+}
+
+/* <button>/<input type=submit> with formaction/formmethod: an extra target. */
+static void alt_action(struct hctx *h, const xmlChar **atts)
+{
+  const char *fa = attr(atts, "formaction"), *fm = attr(atts, "formmethod");
+  if(!h->form || (!fa && !fm) || h->nalt >= MAX_ALT_ACTIONS) return;
+  char *abs = dast_url_resolve(h->base, fa && *fa ? fa : h->form->action);
+  if(!abs) return;
+  char *m = fm ? normal_method(fm) : dast_strdup(h->form->method);
+  for(size_t i = 0; i < h->nalt; i++)
+    if(!strcmp(h->alt[i].action, abs) && !strcmp(h->alt[i].method, m)) {
+      free(abs);
+      free(m);
+      return;
+    }
+  if(!strcmp(abs, h->form->action) && !strcmp(m, h->form->method)) {
+    free(abs);
+    free(m);
+    return;
+  }
+  h->alt[h->nalt].action = abs;
+  h->alt[h->nalt].method = m;
+  h->nalt++;
+}
+
+static void on_input(struct hctx *h, const xmlChar **atts, bool is_button)
+{
+  const char *type = attr(atts, "type");
+  if(!type || !*type) type = is_button ? "submit" : "text";
+  bool submit = !strcasecmp(type, "submit") || !strcasecmp(type, "image");
+  if(submit) alt_action(h, atts);
+  const char *name = attr(atts, "name");
+  if(!h->form || !name || !*name) return;
+  if(!strcasecmp(type, "reset") || !strcasecmp(type, "image") ||
+     (is_button && !strcasecmp(type, "button")))
+    return;
+  if(submit) { /* only the first named submit button is "clicked" */
+    if(h->submit_seen) return;
+    h->submit_seen = true;
+  }
+  const char *value = attr(atts, "value");
+  if(!strcasecmp(type, "radio") && has_field(h->form, name)) return; /* first of a group */
+  if(!strcasecmp(type, "checkbox") && !value) value = "on";
+  (void)add_field(h, name, type, value);
+}
+
+static void on_option(struct hctx *h, const xmlChar **atts)
+{
+  if(h->select_idx < 0) return;
+  h->in_option = true;
+  h->option_selected = attr(atts, "selected") != NULL;
+  const char *v = attr(atts, "value");
+  h->option_has_value = v != NULL;
+  dast_buf_reset(&h->option_text);
+  if(v) (void)dast_buf_add_upto(&h->option_text, v, strlen(v));
+}
+
+static void option_end(struct hctx *h)
+{
+  if(!h->in_option || h->select_idx < 0 || !h->form) return;
+  h->in_option = false;
+  if(h->select_chosen || (h->select_has_first && !h->option_selected)) return;
+  struct dast_form_field *f = &h->form->fields[h->select_idx];
+  /* option text is trimmed like the browser does */
+  const char *s = h->option_text.data ? h->option_text.data : "";
+  size_t n = h->option_text.len;
+  if(!h->option_has_value) {
+    while(n && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')) s++, n--;
+    while(n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+  }
+  free(f->value);
+  f->value = dast_strndup(s, n);
+  h->select_has_first = true;
+  if(h->option_selected) h->select_chosen = true;
+}
+
+/* data-* attributes holding URLs and on* handlers holding JS. */
+static void generic_attrs(struct hctx *h, const xmlChar **atts)
+{
+  for(size_t i = 0; atts && atts[i] && !h->stopped; i += 2) {
+    const char *n = (const char *)atts[i], *v = (const char *)atts[i + 1];
+    if(!v || !*v) continue;
+    if(!strncasecmp(n, "data-", 5)) {
+      bool urlish = (v[0] == '/' || !strncmp(v, "./", 2) || !strncmp(v, "../", 3) ||
+                     !strncasecmp(v, "http://", 7) || !strncasecmp(v, "https://", 8)) &&
+                    !strpbrk(v, " \t\n<>{}\"'");
+      if(urlish) emit_url(h, v, DAST_SRC_LINK);
+    } else if((n[0] == 'o' || n[0] == 'O') && (n[1] == 'n' || n[1] == 'N') && n[2]) {
+      scan_js(h, v, strlen(v));
+    }
+  }
+}
+
+static void on_meta(struct hctx *h, const xmlChar **atts)
+{
+  const char *eq = attr(atts, "http-equiv");
+  const char *content = attr(atts, "content");
+  if(!eq || strcasecmp(eq, "refresh") || !content) return;
+  char *u = dast_html_refresh_url(content);
+  emit_url(h, u, DAST_SRC_LINK);
+  free(u);
+}
+
+static void on_base(struct hctx *h, const xmlChar **atts)
+{
+  const char *href = attr(atts, "href");
+  if(h->base_set || !href || !*href) return;
+  char *b = dast_url_resolve(h->page_url, href);
+  if(!b) return;
+  free(h->base);
+  h->base = b;
+  h->base_set = true;
+}
+
+static void on_start(void *ud, const xmlChar *xname, const xmlChar **atts)
+{
+  struct hctx *h = ud;
+  const char *name = (const char *)xname;
+  if(h->stopped) return;
+  h->st->elements++;
+  if(++h->depth > h->lim.max_depth) {
+    stop(h, "nesting depth");
+    return;
+  }
+  static const char *const href_tags[] = {"a", "area", "link", NULL};
+  static const char *const src_tags[] = {"frame", "iframe", "img", "embed", "source",
+                                         "video", "audio", "track", NULL};
+  for(int i = 0; href_tags[i]; i++)
+    if(!strcasecmp(name, href_tags[i])) emit_url(h, attr(atts, "href"), DAST_SRC_LINK);
+  for(int i = 0; src_tags[i]; i++)
+    if(!strcasecmp(name, src_tags[i])) emit_url(h, attr(atts, "src"), DAST_SRC_LINK);
+  if(!strcasecmp(name, "script")) {
+    const char *src = attr(atts, "src");
+    emit_url(h, src, DAST_SRC_LINK);
+    h->in_script = !src;
+    dast_buf_reset(&h->script);
+  } else if(!strcasecmp(name, "base")) {
+    on_base(h, atts);
+  } else if(!strcasecmp(name, "meta")) {
+    on_meta(h, atts);
+  } else if(!strcasecmp(name, "form")) {
+    if(h->st->forms + 1 + h->nalt <= h->lim.max_forms) form_begin(h, atts);
+  } else if(!strcasecmp(name, "input")) {
+    on_input(h, atts, false);
+  } else if(!strcasecmp(name, "button")) {
+    on_input(h, atts, true);
+  } else if(!strcasecmp(name, "select")) {
+    h->select_idx = add_field(h, attr(atts, "name"), "select", "");
+    h->select_chosen = h->select_has_first = false;
+  } else if(!strcasecmp(name, "option")) {
+    option_end(h); /* an unclosed previous option */
+    on_option(h, atts);
+  } else if(!strcasecmp(name, "textarea")) {
+    h->textarea_idx = add_field(h, attr(atts, "name"), "textarea", "");
+  }
+  generic_attrs(h, atts);
+}
+
+static void on_end(void *ud, const xmlChar *xname)
+{
+  struct hctx *h = ud;
+  const char *name = (const char *)xname;
+  if(h->depth) h->depth--;
+  if(h->stopped) return;
+  if(!strcasecmp(name, "script") && h->in_script) {
+    h->in_script = false;
+    h->st->scripts++;
+    scan_js(h, h->script.data, h->script.len);
+    dast_buf_reset(&h->script);
+  } else if(!strcasecmp(name, "form")) {
+    form_end(h);
+  } else if(!strcasecmp(name, "option")) {
+    option_end(h);
+  } else if(!strcasecmp(name, "select")) {
+    option_end(h);
+    h->select_idx = -1;
+  } else if(!strcasecmp(name, "textarea")) {
+    h->textarea_idx = -1;
+  }
+}
+
+static void on_chars(void *ud, const xmlChar *ch, int len)
+{
+  struct hctx *h = ud;
+  if(h->stopped || len <= 0) return;
+  if(h->in_script) {
+    (void)dast_buf_add_upto(&h->script, ch, (size_t)len);
+  } else if(h->in_option) {
+    if(!h->option_has_value) (void)dast_buf_add_upto(&h->option_text, ch, (size_t)len);
+  } else if(h->textarea_idx >= 0 && h->form) {
+    struct dast_form_field *f = &h->form->fields[h->textarea_idx];
+    size_t have = strlen(f->value), add = (size_t)len;
+    if(have + add > MAX_FIELD_VALUE) add = MAX_FIELD_VALUE - have;
+    f->value = dast_realloc(f->value, have + add + 1);
+    memcpy(f->value + have, ch, add);
+    f->value[have + add] = '\0';
+  }
+}
+
+static void silent(void *ctx, const char *msg, ...)
+{
+  (void)ctx;
+  (void)msg;
+}
+
+char *dast_html_refresh_url(const char *content)
+{
+  if(!content) return NULL;
+  const char *p = content;
+  while(*p && *p != ';' && *p != ',') p++;
+  if(!*p) return NULL;
+  p++;
+  while(*p == ' ' || *p == '\t') p++;
+  if(!strncasecmp(p, "url", 3)) {
+    const char *q = p + 3;
+    while(*q == ' ') q++;
+    if(*q == '=') {
+      p = q + 1;
+      while(*p == ' ') p++;
+    }
+  }
+  size_t n = strlen(p);
+  if(n && (*p == '\'' || *p == '"')) {
+    char quote = *p++;
+    const char *end = strchr(p, quote);
+    n = end ? (size_t)(end - p) : strlen(p);
+  }
+  while(n && (p[n - 1] == ' ' || p[n - 1] == '\t')) n--;
+  return n ? dast_strndup(p, n) : NULL;
+}
+
+static void set_limits(struct dast_html_limits *l, const struct dast_html_limits *in)
+{
+  *l = (struct dast_html_limits){20000, 500, 500, 2048, 1u << 20};
+  if(!in) return;
+  if(in->max_links) l->max_links = in->max_links;
+  if(in->max_forms) l->max_forms = in->max_forms;
+  if(in->max_fields) l->max_fields = in->max_fields;
+  if(in->max_depth) l->max_depth = in->max_depth;
+  if(in->max_script) l->max_script = in->max_script;
+}
+
+dast_err dast_html_extract(const char *html, size_t len, const char *page_url,
+                           const struct dast_jsurls *js, const struct dast_html_limits *limits,
+                           dast_found_cb on_url, dast_form_cb on_form, void *ud,
+                           struct dast_html_stats *stats)
+{
+  if(!html || !page_url || !on_url || !on_form || !stats) return DAST_EINVAL;
+  memset(stats, 0, sizeof(*stats));
+  struct hctx h = {.page_url = page_url, .js = js, .on_url = on_url, .on_form = on_form,
+                   .ud = ud, .st = stats, .select_idx = -1, .textarea_idx = -1};
+  set_limits(&h.lim, limits);
+  h.base = dast_strdup(page_url);
+  dast_buf_init(&h.script, h.lim.max_script);
+  dast_buf_init(&h.option_text, MAX_FIELD_VALUE);
+
+  htmlSAXHandler sax;
+  memset(&sax, 0, sizeof(sax));
+  sax.startElement = on_start;
+  sax.endElement = on_end;
+  sax.characters = on_chars;
+  sax.cdataBlock = on_chars;
+  sax.warning = silent;
+  sax.error = silent;
+  h.ctxt = htmlCreatePushParserCtxt(&sax, &h, NULL, 0, NULL, XML_CHAR_ENCODING_NONE);
+  if(!h.ctxt) dast_oom();
+  htmlCtxtUseOptions(h.ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                 HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
+  for(size_t off = 0; off < len && !h.stopped; off += CHUNK) {
+    size_t n = len - off < CHUNK ? len - off : CHUNK;
+    htmlParseChunk(h.ctxt, html + off, (int)n, 0);
+  }
+  if(!h.stopped) htmlParseChunk(h.ctxt, NULL, 0, 1);
+  if(!h.stopped) {
+    option_end(&h);
+    if(h.in_script) { /* unterminated <script> at end of page */
+      h.st->scripts++;
+      scan_js(&h, h.script.data, h.script.len);
+    }
+    form_end(&h);
+  }
+  form_free(h.form);
+  h.form = NULL;
+  for(size_t i = 0; i < h.nalt; i++) {
+    free(h.alt[i].action);
+    free(h.alt[i].method);
+  }
+  htmlFreeParserCtxt(h.ctxt);
+  dast_buf_free(&h.script);
+  dast_buf_free(&h.option_text);
+  free(h.base);
+  return stats->capped ? DAST_ELIMIT : DAST_OK;
+}

@@ -1,0 +1,237 @@
+/* jsurls.c — URL extraction from JavaScript (jsurls.h).
+ *
+ * Two kinds of patterns, all compiled once into struct dast_jsurls:
+ *  - call patterns that name a method (fetch, .open, $.get/$.post/$.ajax,
+ *    axios.*, location=, window.open) and capture the URL argument;
+ *  - one generic pattern for string literals that look like URLs: absolute
+ *    http(s), root-relative "/x", "./x", "../x", or "name.ext" with a
+ *    server-side extension.
+ * Every capture is a run of characters that excludes all three quote
+ * characters and whitespace, so each match attempt stops at the next quote:
+ * the total work is linear in the script (and re.h's match limits bound it
+ * anyway).  A per-call hash set suppresses duplicates; nothing outlives the
+ * call except what the callback copies. */
+#include "crawlers/jsurls.h"
+
+#include "crawlers/hset.h"
+#include "scanner/engine/re.h"
+#include "scanner/engine/url.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LIT "([^\"'`\\s<>\\\\]{1,2048})"
+
+enum { P_FETCH, P_OPEN, P_JQ, P_AXIOS, P_URLKEY, P_LOC, P_GENERIC, P__COUNT };
+
+/* For each pattern: regex, capture group of the method (0 = none), capture
+ * group of the URL. */
+static const struct {
+  const char *re;
+  int method_group, url_group;
+} patterns[P__COUNT] = {
+    [P_FETCH] = {"\\bfetch\\s*\\(\\s*([\"'`])" LIT "\\1", 0, 2},
+    [P_OPEN] = {"\\.open\\s*\\(\\s*[\"']([A-Za-z]{3,7})[\"']\\s*,\\s*([\"'`])" LIT "\\2", 1, 3},
+    [P_JQ] = {"\\$\\.(get|post|getJSON|ajax|load)\\s*\\(\\s*([\"'`])" LIT "\\2", 1, 3},
+    [P_AXIOS] = {"\\baxios(?:\\.(get|post|put|delete|patch|head))?\\s*\\(\\s*([\"'`])" LIT "\\2",
+                 1, 3},
+    [P_URLKEY] = {"\\b(?:url|href|action|endpoint)\\s*:\\s*([\"'`])" LIT "\\1", 0, 2},
+    [P_LOC] = {"(?:\\blocation(?:\\.href)?\\s*=|\\blocation\\.(?:assign|replace)\\s*\\(|"
+               "\\bwindow\\.open\\s*\\()\\s*([\"'`])" LIT "\\1",
+               0, 2},
+    [P_GENERIC] = {"([\"'`])((?:https?:)?/[^\"'`\\s<>\\\\]{0,2047}|\\.\\.?/[^\"'`\\s<>\\\\]{1,2045}|"
+                   "[A-Za-z0-9_\\-./]{1,256}\\.(?:php|aspx?|jsp|do|action|json|html?|cgi|pl|xml)"
+                   "(?:\\?[^\"'`\\s<>\\\\]{0,1024})?)\\1",
+                   0, 2},
+};
+
+/* Looks after a call's URL argument for an options object naming the
+ * method and a JSON.stringify({...}) body. */
+#define AFTER_METHOD "^\\s*[,)][^;]{0,400}?\\b(?:method|type)\\s*:\\s*[\"']([A-Za-z]{3,7})[\"']"
+#define AFTER_JSON "^\\s*,[^;]{0,400}?JSON\\.stringify\\s*\\(\\s*\\{([^{}]{0,600})\\}"
+#define JSON_KEY "(?:^|,)\\s*[\"']?([A-Za-z_$][A-Za-z0-9_$]{0,63})[\"']?\\s*(?::|,|$)"
+
+struct dast_jsurls {
+  struct dast_re *re[P__COUNT];
+  struct dast_re *after_method, *after_json, *json_key;
+};
+
+dast_err dast_jsurls_new(struct dast_jsurls **out)
+{
+  struct dast_jsurls *j = dast_calloc(1, sizeof(*j));
+  char err[256];
+  dast_err e = DAST_OK;
+  for(int i = 0; i < P__COUNT && !e; i++)
+    e = dast_re_compile(patterns[i].re, 0, &j->re[i], err, sizeof(err));
+  if(!e) e = dast_re_compile(AFTER_METHOD, DAST_RE_CASELESS, &j->after_method, err, sizeof(err));
+  if(!e) e = dast_re_compile(AFTER_JSON, 0, &j->after_json, err, sizeof(err));
+  if(!e) e = dast_re_compile(JSON_KEY, 0, &j->json_key, err, sizeof(err));
+  if(e) {
+    DAST_LOG(DAST_LOG_ERROR, "crawl", "jsurls pattern: %s", err);
+    dast_jsurls_free(j);
+    return e;
+  }
+  *out = j;
+  return DAST_OK;
+}
+
+void dast_jsurls_free(struct dast_jsurls *j)
+{
+  if(!j) return;
+  for(int i = 0; i < P__COUNT; i++) dast_re_free(j->re[i]);
+  dast_re_free(j->after_method);
+  dast_re_free(j->after_json);
+  dast_re_free(j->json_key);
+  free(j);
+}
+
+/* Replaces each ${...} of a template literal with "1"; NULL when what is
+ * left is no usable path (unterminated, or the whole thing dynamic). */
+static char *fill_template(const char *s, size_t n)
+{
+  struct dast_buf b;
+  dast_buf_init(&b, DAST_JSURLS_MAX_LITERAL + 16);
+  for(size_t i = 0; i < n; i++) {
+    if(s[i] == '$' && i + 1 < n && s[i + 1] == '{') {
+      const char *end = memchr(s + i, '}', n - i);
+      if(!end) break;
+      if(i == 0) { /* `${base}/x`: the origin is unknown */
+        dast_buf_free(&b);
+        return NULL;
+      }
+      (void)dast_buf_adds(&b, "1");
+      i = (size_t)(end - s);
+    } else {
+      (void)dast_buf_add(&b, s + i, 1);
+    }
+  }
+  return dast_buf_take(&b, NULL);
+}
+
+static void upcase(char *s)
+{
+  for(; *s; s++)
+    if(*s >= 'a' && *s <= 'z') *s = (char)(*s - 'a' + 'A');
+}
+
+/* Method named by the call itself ($.post, axios.put, xhr.open("POST")). */
+static char *call_method(const char *js, const size_t *ov, int group)
+{
+  if(!group || ov[2 * group] == (size_t)-1 || ov[2 * group] == ov[2 * group + 1]) return NULL;
+  char *m = dast_strndup(js + ov[2 * group], ov[2 * group + 1] - ov[2 * group]);
+  upcase(m);
+  if(!strcmp(m, "GETJSON") || !strcmp(m, "AJAX") || !strcmp(m, "LOAD")) {
+    free(m);
+    return NULL;
+  }
+  return m;
+}
+
+struct scan {
+  const struct dast_jsurls *j;
+  const char *js;
+  size_t len;
+  const char *base;
+  size_t max, reported;
+  bool capped;
+  dast_found_cb cb;
+  void *ud;
+  struct dast__hset seen;
+};
+
+/* Keys of a JSON.stringify({a: x, "b": y}) object literal after the call. */
+static char *json_keys_after(struct scan *s, size_t from)
+{
+  size_t ov[6];
+  size_t win = s->len - from < 1100 ? s->len - from : 1100;
+  if(dast_re_match(s->j->after_json, s->js + from, win, 0, ov, 2) != 1) return NULL;
+  const char *obj = s->js + from + ov[2];
+  size_t olen = ov[3] - ov[2], at = 0;
+  struct dast_buf keys;
+  dast_buf_init(&keys, 1024);
+  for(int k = 0; k < 64 && at < olen; k++) {
+    size_t kv[4];
+    if(dast_re_match(s->j->json_key, obj, olen, at, kv, 2) != 1) break;
+    if(keys.len) (void)dast_buf_adds(&keys, ",");
+    (void)dast_buf_add(&keys, obj + kv[2], kv[3] - kv[2]);
+    at = kv[3] > at ? kv[3] : at + 1;
+    /* skip the value up to the next top-level comma */
+    while(at < olen && obj[at] != ',') at++;
+  }
+  if(!keys.len) {
+    dast_buf_free(&keys);
+    return NULL;
+  }
+  return dast_buf_take(&keys, NULL);
+}
+
+static char *method_after(struct scan *s, size_t from)
+{
+  size_t ov[4];
+  size_t win = s->len - from < 600 ? s->len - from : 600;
+  if(dast_re_match(s->j->after_method, s->js + from, win, 0, ov, 2) != 1) return NULL;
+  char *m = dast_strndup(s->js + from + ov[2], ov[3] - ov[2]);
+  upcase(m);
+  return m;
+}
+
+static void report(struct scan *s, const char *lit, size_t n, const char *method,
+                   const char *json_keys)
+{
+  char *path = fill_template(lit, n);
+  if(!path) return;
+  char *abs = *path ? dast_url_resolve(s->base, path) : NULL;
+  free(path);
+  if(!abs) return;
+  /* one report per URL: the call patterns run first, so a URL passed to
+   * $.post() is reported as POST, not again as GET by the generic pattern */
+  uint64_t h = dast_hash64(abs, strlen(abs), 0);
+  if(dast__hset_add(&s->seen, h)) {
+    if(s->reported >= s->max) {
+      s->capped = true;
+    } else {
+      struct dast_found f = {abs, method ? method : "GET", DAST_SRC_JS, json_keys};
+      s->cb(s->ud, &f);
+      s->reported++;
+    }
+  }
+  free(abs);
+}
+
+static void run_pattern(struct scan *s, int p)
+{
+  size_t ov[8];
+  size_t at = 0;
+  while(at < s->len && !s->capped) {
+    int rc = dast_re_match(s->j->re[p], s->js, s->len, at, ov, 4);
+    if(rc == 0) break;
+    if(rc < 0) { /* a limit was hit: skip ahead, bounded loss */
+      at += 4096;
+      continue;
+    }
+    int ug = patterns[p].url_group;
+    char *method = call_method(s->js, ov, patterns[p].method_group);
+    char *keys = NULL;
+    if(p != P_GENERIC) {
+      if(!method) method = method_after(s, ov[1]);
+      keys = json_keys_after(s, ov[1]);
+    }
+    report(s, s->js + ov[2 * ug], ov[2 * ug + 1] - ov[2 * ug], method, keys);
+    free(method);
+    free(keys);
+    at = ov[1] > at ? ov[1] : at + 1;
+  }
+}
+
+size_t dast_jsurls_extract(const struct dast_jsurls *j, const char *js, size_t len,
+                           const char *base, size_t max, dast_found_cb cb, void *ud,
+                           bool *capped)
+{
+  struct scan s = {.j = j, .js = js, .len = len, .base = base, .max = max, .cb = cb, .ud = ud};
+  if(capped) *capped = false;
+  if(!j || !js || !base || !cb) return 0;
+  for(int p = 0; p < P__COUNT && !s.capped; p++) run_pattern(&s, p);
+  dast__hset_free(&s.seen);
+  if(capped) *capped = s.capped;
+  return s.reported;
+}

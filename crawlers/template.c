@@ -1,0 +1,268 @@
+/* template.c — URL templates (template.h).
+ *
+ * A template is the shape of a request with the values that vary between
+ * instances of the same page removed: id-like path segments become
+ * placeholders and the query keeps only its sorted parameter names.  The
+ * crawler explores each template at most K times (the calendar-trap bound)
+ * and the inventory keeps one endpoint per (method, template, body shape).
+ *
+ * Everything here is pure string work over caller-owned input; results are
+ * owned.  Hostile URLs are bounded by DAST_TMPL_MAX_PARAMS and
+ * DAST_TMPL_MAX_SEGMENTS: past them, the rest is kept literal or ignored. */
+#include "crawlers/template.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool all_of(const char *s, size_t n, const char *set)
+{
+  for(size_t i = 0; i < n; i++)
+    if(!s[i] || !strchr(set, s[i])) return false;
+  return true;
+}
+
+#define DIGITS "0123456789"
+#define HEXDIGITS "0123456789abcdefABCDEF"
+
+static bool is_uuid(const char *s, size_t n)
+{
+  if(n != 36) return false;
+  for(size_t i = 0; i < n; i++) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if(dash ? s[i] != '-' : !strchr(HEXDIGITS, s[i]) || !s[i]) return false;
+  }
+  return true;
+}
+
+static bool is_date(const char *s, size_t n)
+{
+  if(n != 10 || s[4] != '-' || s[7] != '-') return false;
+  return all_of(s, 4, DIGITS) && all_of(s + 5, 2, DIGITS) && all_of(s + 8, 2, DIGITS);
+}
+
+const char *dast_tmpl_classify(const char *s, size_t n)
+{
+  if(!s || !n) return NULL;
+  if(all_of(s, n, DIGITS)) return "{n}";
+  if(is_uuid(s, n)) return "{uuid}";
+  if(n >= 16 && all_of(s, n, HEXDIGITS)) return "{hex}";
+  if(is_date(s, n)) return "{date}";
+  return NULL;
+}
+
+/* Locates the path and the query of url; either span may be empty. */
+static void split_url(const char *url, const char **path, size_t *plen, const char **query,
+                      size_t *qlen)
+{
+  const char *p = url;
+  const char *sep = strstr(url, "://");
+  if(sep && sep < url + strcspn(url, "/?#")) p = sep + 3 + strcspn(sep + 3, "/?#");
+  size_t n = strcspn(p, "?#");
+  *path = p;
+  *plen = n;
+  *query = NULL;
+  *qlen = 0;
+  if(p[n] == '?') {
+    *query = p + n + 1;
+    *qlen = strcspn(p + n + 1, "#");
+  }
+}
+
+/* Appends the templated form of a path of n bytes ("" becomes "/"). */
+static void add_path_template(struct dast_buf *out, const char *path, size_t n)
+{
+  if(n == 0) {
+    (void)dast_buf_adds(out, "/");
+    return;
+  }
+  size_t i = 0, seg = 0;
+  while(i < n) {
+    size_t start = i;
+    while(i < n && path[i] != '/') i++;
+    const char *cls = seg < DAST_TMPL_MAX_SEGMENTS ? dast_tmpl_classify(path + start, i - start)
+                                                   : NULL;
+    if(cls) (void)dast_buf_adds(out, cls);
+    else (void)dast_buf_add(out, path + start, i - start);
+    if(i < n) {
+      (void)dast_buf_adds(out, "/");
+      i++;
+      seg++;
+    }
+  }
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends "?" + sorted unique names "=" joined by "&"; takes the names. */
+static void add_names(struct dast_buf *out, char **names, size_t n)
+{
+  if(!n) return;
+  qsort(names, n, sizeof(char *), cmp_str);
+  (void)dast_buf_adds(out, "?");
+  bool first = true;
+  for(size_t i = 0; i < n; i++) {
+    if(i && !strcmp(names[i], names[i - 1])) continue;
+    if(!first) (void)dast_buf_adds(out, "&");
+    (void)dast_buf_adds(out, names[i]);
+    (void)dast_buf_adds(out, "=");
+    first = false;
+  }
+}
+
+/* Calls fn for each name=value pair of a query of n bytes (decoded). */
+static void each_pair(const char *q, size_t n,
+                      void (*fn)(void *ud, const char *name, const char *value), void *ud)
+{
+  size_t i = 0, count = 0;
+  while(i < n && count < DAST_TMPL_MAX_PARAMS) {
+    size_t start = i;
+    while(i < n && q[i] != '&' && q[i] != ';') i++;
+    size_t len = i - start;
+    if(len) {
+      const char *eq = memchr(q + start, '=', len);
+      size_t nlen = eq ? (size_t)(eq - (q + start)) : len;
+      char *name = dast_url_decode(q + start, nlen, true);
+      char *value = eq ? dast_url_decode(eq + 1, len - nlen - 1, true) : dast_strdup("");
+      if(*name) {
+        fn(ud, name, value);
+        count++;
+      }
+      free(name);
+      free(value);
+    }
+    i++;
+  }
+}
+
+struct names {
+  char **v;
+  size_t n;
+};
+
+static void collect_name(void *ud, const char *name, const char *value)
+{
+  (void)value;
+  struct names *ns = ud;
+  ns->v = dast_realloc(ns->v, (ns->n + 1) * sizeof(char *));
+  ns->v[ns->n++] = dast_strdup(name);
+}
+
+static void free_names(struct names *ns)
+{
+  for(size_t i = 0; i < ns->n; i++) free(ns->v[i]);
+  free(ns->v);
+}
+
+char *dast_tmpl_of_url(const char *url)
+{
+  const char *path, *query;
+  size_t plen, qlen;
+  split_url(url ? url : "", &path, &plen, &query, &qlen);
+  struct dast_buf out;
+  dast_buf_init(&out, 0);
+  add_path_template(&out, path, plen);
+  struct names ns = {0};
+  if(query) each_pair(query, qlen, collect_name, &ns);
+  add_names(&out, ns.v, ns.n);
+  free_names(&ns);
+  return dast_buf_take(&out, NULL);
+}
+
+void dast_tmpl_set(struct dast_endpoint *ep)
+{
+  const char *path, *query;
+  size_t plen, qlen;
+  split_url(ep->url, &path, &plen, &query, &qlen);
+  struct dast_buf out;
+  dast_buf_init(&out, 0);
+  add_path_template(&out, path, plen);
+  struct names ns = {0};
+  if(query) each_pair(query, qlen, collect_name, &ns);
+  for(size_t i = 0; i < ep->nparams; i++)
+    if(ep->params[i].kind == DAST_IP_QUERY) collect_name(&ns, ep->params[i].name, NULL);
+  add_names(&out, ns.v, ns.n);
+  free_names(&ns);
+  free(ep->tmpl);
+  ep->tmpl = dast_buf_take(&out, NULL);
+}
+
+static bool has_path_param(const struct dast_endpoint *ep, const char *name)
+{
+  for(size_t i = 0; i < ep->nparams; i++)
+    if(ep->params[i].kind == DAST_IP_PATH && !strcmp(ep->params[i].name, name)) return true;
+  return false;
+}
+
+void dast_tmpl_add_path_params(struct dast_endpoint *ep)
+{
+  const char *path, *query;
+  size_t plen, qlen;
+  split_url(ep->url, &path, &plen, &query, &qlen);
+  if(plen && path[0] == '/') {
+    path++;
+    plen--;
+  }
+  size_t i = 0, seg = 0;
+  while(i < plen && seg < DAST_TMPL_MAX_SEGMENTS) {
+    size_t start = i;
+    while(i < plen && path[i] != '/') i++;
+    if(dast_tmpl_classify(path + start, i - start)) {
+      char idx[24];
+      snprintf(idx, sizeof(idx), "%zu", seg);
+      if(!has_path_param(ep, idx)) {
+        char *v = dast_strndup(path + start, i - start);
+        dast_endpoint_add_param(ep, DAST_IP_PATH, idx, v, "path");
+        free(v);
+      }
+    }
+    i++;
+    seg++;
+  }
+}
+
+static void add_query_param(void *ud, const char *name, const char *value)
+{
+  dast_endpoint_add_param(ud, DAST_IP_QUERY, name, value, NULL);
+}
+
+struct dast_endpoint *dast_tmpl_endpoint(const char *method, const char *url,
+                                         enum dast_source src)
+{
+  const char *path, *query;
+  size_t plen, qlen;
+  split_url(url, &path, &plen, &query, &qlen);
+  char *base = dast_strndup(url, (size_t)(path - url) + plen);
+  struct dast_endpoint *ep = dast_endpoint_new(method, base, src);
+  free(base);
+  if(query) each_pair(query, qlen, add_query_param, ep);
+  dast_tmpl_add_path_params(ep);
+  dast_tmpl_set(ep);
+  return ep;
+}
+
+uint64_t dast_tmpl_endpoint_key(const struct dast_endpoint *ep)
+{
+  struct names ns = {0};
+  for(size_t i = 0; i < ep->nparams; i++) {
+    enum dast_ip_kind k = ep->params[i].kind;
+    if(k == DAST_IP_QUERY || k == DAST_IP_PATH) continue; /* already in tmpl */
+    char *n = dast_aprintf("%d:%s", (int)k, ep->params[i].name);
+    collect_name(&ns, n, NULL);
+    free(n);
+  }
+  qsort(ns.v, ns.n, sizeof(char *), cmp_str);
+  uint64_t h = dast_hash64(ep->method, strlen(ep->method), 1469598103934665603ULL);
+  h = dast_hash64(" ", 1, h);
+  const char *t = ep->tmpl ? ep->tmpl : ep->url;
+  h = dast_hash64(t, strlen(t), h);
+  for(size_t i = 0; i < ns.n; i++) {
+    h = dast_hash64("\n", 1, h);
+    h = dast_hash64(ns.v[i], strlen(ns.v[i]), h);
+  }
+  free_names(&ns);
+  return h;
+}

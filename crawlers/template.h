@@ -1,0 +1,47 @@
+/* template.h — URL templates: the de-duplication key of the crawl and of the
+ * endpoint inventory.  Id-like path segments collapse ("/item/17" and
+ * "/item/18" are both "/item/{n}"; uuids "{uuid}", >= 16 hex digits "{hex}",
+ * ISO dates "{date}"), and the query keeps only its sorted parameter names
+ * ("/search?page=&q=").  Pure string functions: no engine, no network, so
+ * they are fuzz targets. */
+#ifndef DAST_CRAWL_TEMPLATE_H
+#define DAST_CRAWL_TEMPLATE_H
+
+#include "scanner/engine/types.h"
+
+/* Caps on what a hostile URL can make us allocate. */
+#define DAST_TMPL_MAX_PARAMS 256
+#define DAST_TMPL_MAX_SEGMENTS 128
+
+/* Classifies one path segment (or value) of n bytes: returns "{n}",
+ * "{uuid}", "{hex}" or "{date}" when it is id-like, NULL when literal. */
+const char *dast_tmpl_classify(const char *s, size_t n);
+
+/* Template of `url` (absolute "http://h/p?q" or origin-relative "/p?q"):
+ * templated path, then "?" and the sorted, de-duplicated parameter names
+ * each followed by "=" and joined by "&" when the URL has a query.  The
+ * fragment is ignored.  Owned result, never NULL. */
+char *dast_tmpl_of_url(const char *url);
+
+/* Builds an endpoint for (method, url): ep->url is `url` without query or
+ * fragment, every query parameter becomes a DAST_IP_QUERY param (decoded),
+ * every templated path segment a DAST_IP_PATH param (name = its 0-based
+ * index, value = the segment), and ep->tmpl is set.  Owned result; caller
+ * frees with dast_endpoint_free(). */
+struct dast_endpoint *dast_tmpl_endpoint(const char *method, const char *url,
+                                         enum dast_source src);
+
+/* Recomputes ep->tmpl from ep->url and its DAST_IP_QUERY params (for
+ * endpoints whose params were added by hand: forms, OpenAPI, HAR). */
+void dast_tmpl_set(struct dast_endpoint *ep);
+
+/* Adds DAST_IP_PATH params for the templated segments of ep->url that
+ * don't have one yet. */
+void dast_tmpl_add_path_params(struct dast_endpoint *ep);
+
+/* Inventory key of an endpoint: method, template and the sorted names of
+ * its body/header/cookie params, hashed.  Two endpoints with the same key
+ * are the same request shape. */
+uint64_t dast_tmpl_endpoint_key(const struct dast_endpoint *ep);
+
+#endif

@@ -1,0 +1,182 @@
+/* url.c — URL helpers (url.h) on libcurl's CURLU API, so resolution and
+ * normalisation agree with what the engine will actually request.  The hot
+ * path (scope checks) uses dast__url_origin_fast() below, a small parser
+ * that avoids CURLU's allocations for the common absolute-URL case. */
+#include "scanner/engine/url.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool http_scheme(const char *s)
+{
+  return s && (!strcmp(s, "http") || !strcmp(s, "https"));
+}
+
+char *dast_url_resolve(const char *base, const char *ref)
+{
+  if(!ref) return NULL;
+  /* skip leading/trailing whitespace as browsers do */
+  while(*ref && isspace((unsigned char)*ref)) ref++;
+  size_t rlen = strlen(ref);
+  while(rlen && isspace((unsigned char)ref[rlen - 1])) rlen--;
+  if(rlen > 8192) return NULL;
+  char *r = dast_strndup(ref, rlen);
+  /* strip CR/LF/TAB inside, as the URL standard does */
+  char *w = r;
+  for(char *p = r; *p; p++)
+    if(*p != '\n' && *p != '\r' && *p != '\t') *w++ = *p;
+  *w = '\0';
+  if(!strncasecmp(r, "javascript:", 11) || !strncasecmp(r, "mailto:", 7) ||
+     !strncasecmp(r, "data:", 5) || !strncasecmp(r, "tel:", 4)) {
+    free(r);
+    return NULL;
+  }
+  CURLU *h = curl_url();
+  if(!h) dast_oom();
+  char *out = NULL;
+  CURLUcode rc = CURLUE_OK;
+  if(base) rc = curl_url_set(h, CURLUPART_URL, base, CURLU_URLENCODE);
+  if(!rc) rc = curl_url_set(h, CURLUPART_URL, r, CURLU_URLENCODE);
+  if(!rc) rc = curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+  char *scheme = NULL, *host = NULL;
+  if(!rc) rc = curl_url_get(h, CURLUPART_SCHEME, &scheme, 0);
+  if(!rc && http_scheme(scheme)) rc = curl_url_get(h, CURLUPART_HOST, &host, 0);
+  if(!rc && host && http_scheme(scheme)) {
+    for(char *p = host; *p; p++) *p = (char)tolower((unsigned char)*p);
+    rc = curl_url_set(h, CURLUPART_HOST, host, 0);
+    if(!rc) rc = curl_url_get(h, CURLUPART_URL, &out, CURLU_NO_DEFAULT_PORT);
+  }
+  curl_free(scheme);
+  curl_free(host);
+  curl_url_cleanup(h);
+  free(r);
+  if(rc && out) {
+    curl_free(out);
+    out = NULL;
+  }
+  if(!out) return NULL;
+  char *res = dast_strdup(out);
+  curl_free(out);
+  return res;
+}
+
+dast_err dast_url_split(const char *url, struct dast_url_parts *p)
+{
+  memset(p, 0, sizeof(*p));
+  CURLU *h = curl_url();
+  if(!h) dast_oom();
+  dast_err e = DAST_EPARSE;
+  char *scheme = NULL, *host = NULL, *path = NULL, *query = NULL, *port = NULL;
+  if(curl_url_set(h, CURLUPART_URL, url, 0)) goto out;
+  if(curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) || !http_scheme(scheme)) goto out;
+  if(curl_url_get(h, CURLUPART_HOST, &host, 0)) goto out;
+  if(curl_url_get(h, CURLUPART_PATH, &path, 0)) goto out;
+  if(curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT)) goto out;
+  (void)curl_url_get(h, CURLUPART_QUERY, &query, 0);
+  p->scheme = dast_strdup(scheme);
+  p->host = dast_strdup(host);
+  for(char *c = p->host; *c; c++) *c = (char)tolower((unsigned char)*c);
+  p->path = dast_strdup(path);
+  p->query = query ? dast_strdup(query) : NULL;
+  p->port = (int)strtol(port, NULL, 10);
+  e = DAST_OK;
+out:
+  curl_free(scheme);
+  curl_free(host);
+  curl_free(path);
+  curl_free(query);
+  curl_free(port);
+  curl_url_cleanup(h);
+  return e;
+}
+
+void dast_url_parts_free(struct dast_url_parts *p)
+{
+  free(p->scheme);
+  free(p->host);
+  free(p->path);
+  free(p->query);
+  memset(p, 0, sizeof(*p));
+}
+
+char *dast_url_origin(const char *url)
+{
+  struct dast_url_parts p;
+  if(dast_url_split(url, &p)) return NULL;
+  bool v6 = strchr(p.host, ':') != NULL && p.host[0] != '[';
+  char *o = dast_aprintf("%s://%s%s%s:%d", p.scheme, v6 ? "[" : "", p.host, v6 ? "]" : "", p.port);
+  dast_url_parts_free(&p);
+  return o;
+}
+
+char *dast_url_strip_query(const char *url)
+{
+  size_t n = strcspn(url, "?#");
+  return dast_strndup(url, n);
+}
+
+/* Writes "scheme://host:port" for an absolute http(s) URL into out; false
+ * when the URL is not one we can read confidently. */
+bool dast_url_origin_buf(const char *url, char *out, size_t outlen)
+{
+  const char *p = url;
+  int defport;
+  size_t slen;
+  if(!strncasecmp(p, "http://", 7)) { slen = 4; defport = 80; p += 7; }
+  else if(!strncasecmp(p, "https://", 8)) { slen = 5; defport = 443; p += 8; }
+  else return false;
+  const char *end = p + strcspn(p, "/?#");
+  const char *at = NULL;
+  for(const char *q = p; q < end; q++)
+    if(*q == '@') at = q;
+  if(at) p = at + 1;
+  if(p == end) return false;
+  const char *hend, *colon = NULL;
+  if(*p == '[') {
+    hend = memchr(p, ']', (size_t)(end - p));
+    if(!hend) return false;
+    hend++;
+    if(hend < end && *hend == ':') colon = hend;
+    else if(hend != end) return false;
+  } else {
+    colon = memchr(p, ':', (size_t)(end - p));
+    hend = colon ? colon : end;
+  }
+  int port = defport;
+  if(colon) {
+    if(colon + 1 == end) port = defport;
+    else {
+      char *e;
+      long v = strtol(colon + 1, &e, 10);
+      if(e != end || v <= 0 || v > 65535) return false;
+      port = (int)v;
+    }
+  }
+  size_t hlen = (size_t)(hend - p);
+  if(hlen == 0 || hlen + slen + 16 > outlen) return false;
+  for(const char *q = p; q < hend; q++)
+    if(*q == '%' || *q == '\\' || isspace((unsigned char)*q)) return false;
+  char *o = out;
+  for(size_t i = 0; i < slen; i++) *o++ = (char)tolower((unsigned char)url[i]);
+  memcpy(o, "://", 3);
+  o += 3;
+  for(size_t i = 0; i < hlen; i++) *o++ = (char)tolower((unsigned char)p[i]);
+  /* a trailing dot names the same host */
+  if(o[-1] == '.') o--;
+  /* ":port" without snprintf: this runs for every request */
+  char digits[8];
+  int nd = 0;
+  do {
+    digits[nd++] = (char)('0' + port % 10);
+    port /= 10;
+  } while(port);
+  *o++ = ':';
+  while(nd) *o++ = digits[--nd];
+  *o = '\0';
+  return true;
+}
+

@@ -1,0 +1,212 @@
+/* test_crawl_html.c — HTML extraction (crawlers/html.h): links of every
+ * kind, forms with their fields, inline JS, base href, meta refresh, and
+ * hostile input (broken markup, non-UTF-8, deep nesting, huge pages) in
+ * bounded time and memory. */
+#include "crawlers/html.h"
+#include "tests/unit/harness.h"
+
+#include <time.h>
+
+struct got {
+  struct dast_buf urls;   /* "METHOD url src\n" lines */
+  struct dast_buf forms;  /* "METHOD action enctype | name:type=value ...\n" */
+  size_t nurls;
+};
+
+static void on_url(void *ud, const struct dast_found *f)
+{
+  struct got *g = ud;
+  g->nurls++;
+  if(g->urls.len < (1u << 20))
+    (void)dast_buf_printf(&g->urls, "%s %s %s%s%s\n", f->method, f->url, dast_source_name(f->src),
+                          f->json_keys ? " keys=" : "", f->json_keys ? f->json_keys : "");
+}
+
+static void on_form(void *ud, const struct dast_form *fm)
+{
+  struct got *g = ud;
+  (void)dast_buf_printf(&g->forms, "%s %s %s |", fm->method, fm->action, fm->enctype);
+  for(size_t i = 0; i < fm->nfields; i++)
+    (void)dast_buf_printf(&g->forms, " %s:%s=%s", fm->fields[i].name, fm->fields[i].type,
+                          fm->fields[i].value);
+  (void)dast_buf_adds(&g->forms, "\n");
+}
+
+static char *slurp(const char *name, size_t *len)
+{
+  char path[512];
+  snprintf(path, sizeof(path), "%s/crawl/%s", DAST_TEST_DATA, name);
+  FILE *f = fopen(path, "rb");
+  if(!f) return NULL;
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  char tmp[4096];
+  size_t n;
+  while((n = fread(tmp, 1, sizeof(tmp), f)) > 0) (void)dast_buf_add(&b, tmp, n);
+  fclose(f);
+  return dast_buf_take(&b, len);
+}
+
+static void got_init(struct got *g)
+{
+  dast_buf_init(&g->urls, 0);
+  dast_buf_init(&g->forms, 0);
+  (void)dast_buf_adds(&g->urls, "");
+  (void)dast_buf_adds(&g->forms, "");
+  g->nurls = 0;
+}
+
+static void got_free(struct got *g)
+{
+  dast_buf_free(&g->urls);
+  dast_buf_free(&g->forms);
+}
+
+TEST(page_links_forms_and_js)
+{
+  size_t len;
+  char *html = slurp("page.html", &len);
+  ASSERT(html);
+  struct dast_jsurls *js;
+  ASSERT_EQ(dast_jsurls_new(&js), DAST_OK);
+  struct got g;
+  got_init(&g);
+  struct dast_html_stats st;
+  ASSERT_EQ(dast_html_extract(html, len, "http://127.0.0.1:8080/dir/page", js, NULL, on_url,
+                              on_form, &g, &st),
+            DAST_OK);
+  const char *u = g.urls.data;
+  if(getenv("DUMP")) fprintf(stderr, "%s\n%s", u, g.forms.data);
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/refreshed link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/static/site.css link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/static/app.js link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/api/v1/users js");
+  ASSERT_CONTAINS(u, "POST http://127.0.0.1:8080/api/v1/orders js keys=item,qty");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/dir/search.php?q=x js");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/profile/1/edit js");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/about link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/dir/contact.html link");
+  ASSERT_CONTAINS(u, "GET https://example.org/ext link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/js-href js");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/map/area1 link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/frame/inner link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/img/logo.png link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/data/attr link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/clicked js");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/unquoted link");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:8080/sub/dir/rel link");
+  ASSERT(!strstr(u, "mailto"));
+  ASSERT(!strstr(u, "text/html"));
+  ASSERT(!strstr(u, "not a url"));
+  ASSERT(!strstr(u, "\\d"));
+  ASSERT(!strstr(u, "#"));
+  const char *f = g.forms.data;
+  ASSERT_CONTAINS(f, "POST http://127.0.0.1:8080/login application/x-www-form-urlencoded | "
+                     "csrf:hidden=tok123 user:text= pass:password= remember:checkbox=on "
+                     "r:radio=a go:submit=Log in\n");
+  ASSERT_CONTAINS(f, "GET http://127.0.0.1:8080/login/alt application/x-www-form-urlencoded | csrf");
+  ASSERT_CONTAINS(f, "POST http://127.0.0.1:8080/dir/upload multipart/form-data | doc:file= "
+                     "note:textarea=hello color:select=blue size:select=Small\n");
+  ASSERT_CONTAINS(f, "GET http://127.0.0.1:8080/dir/page application/x-www-form-urlencoded | "
+                     "q:search= mail:email=a@b.c\n");
+  ASSERT_EQ(st.forms, 4);
+  ASSERT(!st.capped);
+  got_free(&g);
+  dast_jsurls_free(js);
+  free(html);
+}
+
+TEST(broken_and_non_utf8_markup)
+{
+  const char html[] = "<html><body><a href='/one'>\xff\xfe\xc3\x28 bad</a><div><<<>>"
+                      "<a href=\"/tw\xe9o\">x</a><form action=/f><input name=a value=\xff>"
+                      "<a href='/three'";
+  struct got g;
+  got_init(&g);
+  struct dast_html_stats st;
+  dast_err e = dast_html_extract(html, sizeof(html) - 1, "http://h/", NULL, NULL, on_url,
+                                 on_form, &g, &st);
+  ASSERT_EQ(e, DAST_OK);
+  ASSERT_CONTAINS(g.urls.data, "GET http://h/one link");
+  ASSERT_CONTAINS(g.urls.data, "GET http://h/tw");
+  ASSERT_CONTAINS(g.forms.data, "GET http://h/f ");
+  got_free(&g);
+}
+
+TEST(empty_and_garbage_input)
+{
+  struct got g;
+  got_init(&g);
+  struct dast_html_stats st;
+  ASSERT_EQ(dast_html_extract("", 0, "http://h/", NULL, NULL, on_url, on_form, &g, &st), DAST_OK);
+  char bin[4096];
+  for(size_t i = 0; i < sizeof(bin); i++) bin[i] = (char)((i * 131u + 7u) & 0xff);
+  ASSERT_EQ(dast_html_extract(bin, sizeof(bin), "http://h/", NULL, NULL, on_url, on_form, &g, &st),
+            DAST_OK);
+  ASSERT_EQ(dast_html_extract(NULL, 0, "http://h/", NULL, NULL, on_url, on_form, &g, &st),
+            DAST_EINVAL);
+  got_free(&g);
+}
+
+TEST(deep_nesting_is_bounded)
+{
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  for(int i = 0; i < 100000; i++) (void)dast_buf_adds(&b, "<div>");
+  (void)dast_buf_adds(&b, "<a href='/deep'>x</a>");
+  clock_t t0 = clock();
+  struct got g;
+  got_init(&g);
+  struct dast_html_stats st;
+  dast_err e = dast_html_extract(b.data, b.len, "http://h/", NULL, NULL, on_url, on_form, &g, &st);
+  double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+  ASSERT(e == DAST_OK || e == DAST_ELIMIT);
+  ASSERT_LE(secs * 1000, 5000);
+  fprintf(stderr, "  100k nested divs: %.3fs, capped=%d (%s)\n", secs, st.capped,
+          st.cap_reason ? st.cap_reason : "-");
+  got_free(&g);
+  dast_buf_free(&b);
+}
+
+TEST(huge_page_link_cap)
+{
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  for(int i = 0; i < 1000000; i++) (void)dast_buf_printf(&b, "<a href=/l%d>", i);
+  struct got g;
+  got_init(&g);
+  struct dast_html_stats st;
+  clock_t t0 = clock();
+  dast_err e = dast_html_extract(b.data, b.len, "http://h/", NULL, NULL, on_url, on_form, &g, &st);
+  double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+  ASSERT_EQ(e, DAST_ELIMIT);
+  ASSERT(st.capped);
+  ASSERT_EQ(g.nurls, 20000);
+  ASSERT_STREQ(st.cap_reason, "links per page");
+  ASSERT_LE(secs * 1000, 5000);
+  struct dast_html_limits lim = {.max_links = 10};
+  got_free(&g);
+  got_init(&g);
+  ASSERT_EQ(dast_html_extract(b.data, b.len, "http://h/", NULL, &lim, on_url, on_form, &g, &st),
+            DAST_ELIMIT);
+  ASSERT_EQ(g.nurls, 10);
+  got_free(&g);
+  dast_buf_free(&b);
+}
+
+TEST(refresh_url_parsing)
+{
+  char *u = dast_html_refresh_url("5; url=/next");
+  ASSERT_STREQ(u, "/next");
+  free(u);
+  u = dast_html_refresh_url("0;URL='http://h/x' ");
+  ASSERT_STREQ(u, "http://h/x");
+  free(u);
+  u = dast_html_refresh_url("0, /y");
+  ASSERT_STREQ(u, "/y");
+  free(u);
+  ASSERT(dast_html_refresh_url("10") == NULL);
+  ASSERT(dast_html_refresh_url(NULL) == NULL);
+}
+
+RUN_TESTS()

@@ -1,0 +1,101 @@
+/* test_crawl_template.c — URL templates (crawlers/template.h): id-like
+ * segments collapse, query names are sorted, endpoints get their
+ * insertion points, and hostile URLs stay bounded. */
+#include "crawlers/template.h"
+#include "tests/unit/harness.h"
+
+static void expect_tmpl(const char *url, const char *want, int *failed)
+{
+  char *t = dast_tmpl_of_url(url);
+  if(strcmp(t, want)) {
+    fprintf(stderr, "  template of %s: \"%s\" != \"%s\"\n", url, t, want);
+    *failed = 1;
+  }
+  free(t);
+}
+
+TEST(classify_segments)
+{
+  ASSERT_STREQ(dast_tmpl_classify("17", 2), "{n}");
+  ASSERT_STREQ(dast_tmpl_classify("123e4567-e89b-12d3-a456-426614174000", 36), "{uuid}");
+  ASSERT_STREQ(dast_tmpl_classify("d41d8cd98f00b204e9800998ecf8427e", 32), "{hex}");
+  ASSERT_STREQ(dast_tmpl_classify("2024-02-29", 10), "{date}");
+  ASSERT(dast_tmpl_classify("items", 5) == NULL);
+  ASSERT(dast_tmpl_classify("abc123", 6) == NULL);
+  ASSERT(dast_tmpl_classify("deadbeef", 8) == NULL); /* short hex stays literal */
+  ASSERT(dast_tmpl_classify("", 0) == NULL);
+  ASSERT(dast_tmpl_classify("2024-13-xx", 10) == NULL);
+}
+
+TEST(templates_collapse_ids_and_sort_names)
+{
+  int failed = 0;
+  expect_tmpl("http://h:8080/item/17", "/item/{n}", &failed);
+  expect_tmpl("http://h/item/18", "/item/{n}", &failed);
+  expect_tmpl("http://h/search?q=a&page=2", "/search?page=&q=", &failed);
+  expect_tmpl("http://h/search?page=3&q=b#frag", "/search?page=&q=", &failed);
+  expect_tmpl("http://h/search?q=a&q=b", "/search?q=", &failed);
+  expect_tmpl("http://h", "/", &failed);
+  expect_tmpl("http://h?x=1", "/?x=", &failed);
+  expect_tmpl("/u/123e4567-e89b-12d3-a456-426614174000/posts/2024-01-31",
+              "/u/{uuid}/posts/{date}", &failed);
+  expect_tmpl("http://h/f/0123456789abcdef0123/x?", "/f/{hex}/x", &failed);
+  expect_tmpl("http://h/a%20b?na%6De=1", "/a%20b?name=", &failed);
+  ASSERT(!failed);
+}
+
+TEST(endpoint_from_url_has_params)
+{
+  struct dast_endpoint *ep =
+      dast_tmpl_endpoint("GET", "http://127.0.0.1:1/shop/item/42/view?id=7&q=a+b", DAST_SRC_LINK);
+  ASSERT_STREQ(ep->url, "http://127.0.0.1:1/shop/item/42/view");
+  ASSERT_STREQ(ep->tmpl, "/shop/item/{n}/view?id=&q=");
+  ASSERT_EQ(ep->nparams, 3);
+  ASSERT_EQ(ep->params[0].kind, DAST_IP_QUERY);
+  ASSERT_STREQ(ep->params[0].name, "id");
+  ASSERT_STREQ(ep->params[0].value, "7");
+  ASSERT_STREQ(ep->params[1].value, "a b");
+  ASSERT_EQ(ep->params[2].kind, DAST_IP_PATH);
+  ASSERT_STREQ(ep->params[2].name, "2");
+  ASSERT_STREQ(ep->params[2].value, "42");
+  /* the built request reproduces the URL */
+  struct dast_built b;
+  ASSERT_EQ(dast_endpoint_build(ep, -1, NULL, false, &b), DAST_OK);
+  ASSERT_STREQ(b.url, "http://127.0.0.1:1/shop/item/42/view?id=7&q=a%20b");
+  dast_built_free(&b);
+  dast_endpoint_free(ep);
+}
+
+TEST(endpoint_key_ignores_values_and_order)
+{
+  struct dast_endpoint *a = dast_tmpl_endpoint("GET", "http://h/p/1?x=1&y=2", DAST_SRC_LINK);
+  struct dast_endpoint *b = dast_tmpl_endpoint("GET", "http://h/p/2?y=5&x=9", DAST_SRC_LINK);
+  struct dast_endpoint *c = dast_tmpl_endpoint("POST", "http://h/p/2?y=5&x=9", DAST_SRC_LINK);
+  struct dast_endpoint *d = dast_tmpl_endpoint("POST", "http://h/p/2?y=5&x=9", DAST_SRC_LINK);
+  dast_endpoint_add_param(d, DAST_IP_FORM, "user", "a", "text");
+  ASSERT_EQ(dast_tmpl_endpoint_key(a), dast_tmpl_endpoint_key(b));
+  ASSERT(dast_tmpl_endpoint_key(a) != dast_tmpl_endpoint_key(c));
+  ASSERT(dast_tmpl_endpoint_key(c) != dast_tmpl_endpoint_key(d));
+  dast_endpoint_free(a);
+  dast_endpoint_free(b);
+  dast_endpoint_free(c);
+  dast_endpoint_free(d);
+}
+
+TEST(hostile_urls_are_bounded)
+{
+  /* 100k parameters and 50k segments: capped, no crash, bounded output */
+  struct dast_buf u;
+  dast_buf_init(&u, 0);
+  (void)dast_buf_adds(&u, "http://h/");
+  for(int i = 0; i < 50000; i++) (void)dast_buf_adds(&u, "1/");
+  (void)dast_buf_adds(&u, "?");
+  for(int i = 0; i < 100000; i++) (void)dast_buf_printf(&u, "p%d=%d&", i, i);
+  struct dast_endpoint *ep = dast_tmpl_endpoint("GET", u.data, DAST_SRC_LINK);
+  ASSERT_LE(ep->nparams, DAST_TMPL_MAX_PARAMS + DAST_TMPL_MAX_SEGMENTS);
+  ASSERT(ep->tmpl != NULL);
+  dast_endpoint_free(ep);
+  dast_buf_free(&u);
+}
+
+RUN_TESTS()
