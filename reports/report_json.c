@@ -15,12 +15,6 @@
 
 #include "reports/report_int.h"
 
-/* Must follow enum dast_net_kind in scanner/engine/http.h. */
-static const char *const net_kind_names[DAST_NETERR__COUNT] = {
-  "none", "dns", "connect", "timeout", "tls", "reset", "protocol", "toobig",
-  "scope", "redirects", "cancel", "other"};
-_Static_assert(DAST_NETERR__COUNT == 12, "net_kind_names out of date with http.h");
-
 struct ctx {
   const struct dast_config *cfg;
   bool mask;
@@ -182,7 +176,7 @@ static json_t *coverage_json(const struct dast_scan_result *r, const struct ctx 
   json_t *errs = json_object();
   uint64_t nerr = 0;
   for(int k = 1; k < DAST_NETERR__COUNT; k++) {
-    set(errs, net_kind_names[k], json_integer(st ? (json_int_t)st->errors[k] : 0));
+    set(errs, dast_net_kind_name((enum dast_net_kind)k), json_integer(st ? (json_int_t)st->errors[k] : 0));
     nerr += st ? st->errors[k] : 0;
   }
   set(o, "errors", errs);
