@@ -325,6 +325,14 @@ static json_t *tests_json(const struct dast_scan_result *r)
   qsort(ts, r->ntested, sizeof(*ts), cmp_tested);
   for(size_t i = 0; i < r->ntested; i++) {
     const struct dast_tested *t = ts[i];
+    if(i && !cmp_tested(&ts[i - 1], &ts[i])) { /* one entry per pair: applicable if any said so */
+      json_t *prev = json_array_get(a, json_array_size(a) - 1);
+      if(t->applicable && !json_is_true(json_object_get(prev, "applicable"))) {
+        set(prev, "applicable", json_true());
+        set(prev, "reason", json_null());
+      }
+      continue;
+    }
     json_t *o = json_object();
     set(o, "check", text(t->check_id ? t->check_id : "unknown"));
     set(o, "name", text(t->check_name ? t->check_name : t->check_id));
@@ -377,7 +385,18 @@ json_t *dast_result_to_json(const struct dast_scan_result *r)
   for(size_t i = 0; i < r->nfindings; i++) fs[i] = r->findings[i];
   qsort(fs, r->nfindings, sizeof(*fs), cmp_finding);
   json_t *fa = json_array();
-  for(size_t i = 0; i < r->nfindings; i++) push(fa, finding_json(fs[i], &c));
+  json_t *seen = json_object(); /* fingerprints: one finding each, the worst (sorted first) */
+  for(size_t i = 0; i < r->nfindings; i++) {
+    json_t *f = finding_json(fs[i], &c);
+    const char *fp = json_string_value(json_object_get(f, "fingerprint"));
+    if(json_object_get(seen, fp)) {
+      json_decref(f);
+      continue;
+    }
+    set(seen, fp, json_true());
+    push(fa, f);
+  }
+  json_decref(seen);
   free(fs);
   set(doc, "summary", summary_json(fa));
   set(doc, "findings", fa);

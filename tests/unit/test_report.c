@@ -410,4 +410,68 @@ TEST(renderers_tolerate_odd_documents)
   fx_free(&x);
 }
 
+/* A big scan stays linear: 2,000 findings over 4,000 tested pairs, gated
+ * against a baseline of itself, rendered in every format, well within a
+ * CI budget (bounded generously for sanitizer builds). */
+TEST(scale_thousands_of_findings)
+{
+  enum { NF = 2000, NT = 4000 };
+  struct dast_finding **fs = dast_calloc(NF, sizeof(*fs));
+  struct dast_tested *ts = dast_calloc(NT, sizeof(*ts));
+  for(size_t i = 0; i < NF; i++) {
+    char tmpl[64];
+    snprintf(tmpl, sizeof(tmpl), "/api/v1/res%zu/{n}?q=", i);
+    fs[i] = fx_finding(i % 3 ? "xss-reflected" : "sqli-error", i % 3 ? "xss" : "sqli", 79, (enum dast_severity)(i % 5),
+                       (enum dast_confidence)(i % 3), "GET", "http://127.0.0.1:8080/api", tmpl, "q");
+    fs[i]->evidence = dast_strdup("<b>reflected</b> \x02 evidence");
+  }
+  for(size_t i = 0; i < NT; i++) {
+    char tmpl[64];
+    snprintf(tmpl, sizeof(tmpl), "/api/v1/res%zu/{n}?q=", i / 2);
+    fx_tested(&ts[i], i % 2 ? "xss-reflected" : "sqli-error", i % 2 ? "xss" : "sqli", "GET", tmpl, true, NULL);
+  }
+  struct dast_scan_result r;
+  memset(&r, 0, sizeof(r));
+  r.findings = fs;
+  r.nfindings = NF;
+  r.tested = ts;
+  r.ntested = NT;
+  uint64_t t0 = dast_now_us();
+  json_t *doc = dast_result_to_json(&r);
+  char *dir = fx_tmpdir();
+  char *base = dast_aprintf("%s/base.json", dir);
+  char err[256];
+  ASSERT_EQ(dast_report_write(doc, DAST_FMT_JSON, base, err, sizeof(err)), DAST_OK);
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  cfg.baseline_file = base;
+  struct dast_gate *g = NULL;
+  ASSERT_EQ(dast_gate_new(&cfg, &g, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(dast_gate_apply(g, doc, 0), 1);
+  dast_gate_free(g);
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(json_object_get(doc, "gate"), "counts"), "existing")), NF);
+  for(int f = DAST_FMT_JSON; f <= DAST_FMT_MD; f++) {
+    char *out = fx_render(doc, (enum dast_report_format)f);
+    ASSERT(out != NULL);
+    if(f == DAST_FMT_JUNIT) {
+      /* every finding has its tested pair: NT cases with NF of them findings, + scan */
+      char want[64];
+      snprintf(want, sizeof(want), "<testsuites name=\"dastgate\" tests=\"%d\"", NT + 1);
+      ASSERT_CONTAINS(out, want);
+    }
+    free(out);
+  }
+  uint64_t ms = (dast_now_us() - t0) / 1000;
+  fprintf(stderr, "  %d findings, %d tests: built, gated and rendered 5 formats in %llu ms\n", NF, NT, (unsigned long long)ms);
+  ASSERT_LE(ms, 20000);
+  json_decref(doc);
+  dast_config_free(&cfg);
+  fx_rmrf(dir);
+  free(dir);
+  for(size_t i = 0; i < NF; i++) dast_finding_free(fs[i]);
+  for(size_t i = 0; i < NT; i++) dast_tested_clear(&ts[i]);
+  free(fs);
+  free(ts);
+}
+
 RUN_TESTS()
