@@ -46,7 +46,10 @@ static void index_build(struct index *ix, const json_t *r)
   {
     char *k = case_key(o);
     json_t *list = json_object_get(ix->findings_by_case, k);
-    if(!list && json_object_set_new_nocheck(ix->findings_by_case, k, list = json_array())) dast_oom();
+    if(!list) {
+      list = json_array();
+      if(json_object_set_new_nocheck(ix->findings_by_case, k, list)) dast_oom();
+    }
     if(json_array_append_new(list, json_integer((json_int_t)i))) dast_oom();
     free(k);
   }
