@@ -556,6 +556,16 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
     const char *why = json_string_value(json_object_get(scan, "incomplete_reason"));
     add_reason(reasons, dast_aprintf("scan incomplete: %s", why && *why ? why : "no reason given"));
   }
+  const json_t *login = json_object_get(scan, "login");
+  if(json_is_true(json_object_get(login, "attempted")) && !json_is_true(json_object_get(login, "ok"))) {
+    incomplete = true;
+    add_reason(reasons, dast_strdup("login failed: the authenticated part of the application was not scanned"));
+  }
+  const json_t *responses = json_object_get(json_object_get(report, "coverage"), "responses");
+  if(json_is_integer(responses) && json_integer_value(responses) == 0) {
+    incomplete = true;
+    add_reason(reasons, dast_strdup("no HTTP response was received from the target"));
+  }
   size_t nep = json_array_size(json_object_get(report, "inventory"));
   if(g->min_coverage > 0 && (double)nep < g->min_coverage) {
     incomplete = true;

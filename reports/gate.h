@@ -13,8 +13,8 @@
  * The file formats are documented in reports/SCHEMA.md ("Gate files").
  *
  * Exit codes: 0 pass, cfg->exit_code_fail (1) fail, 2 incomplete.  A report
- * whose scan is incomplete or whose inventory is below min_coverage never
- * passes: it is "incomplete" (2) unless a finding fails the gate, which is
+ * whose scan is incomplete (scan.incomplete, a failed login, no HTTP response
+ * at all) or whose inventory is below min_coverage never passes: it is "incomplete" (2) unless a finding fails the gate, which is
  * the stronger verdict ("fail", exit 1; the reasons still say the scan was
  * incomplete). */
 #ifndef DAST_GATE_H

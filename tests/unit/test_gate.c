@@ -350,6 +350,29 @@ TEST(incomplete_scan_never_passes)
   dast_config_free(&cfg);
 }
 
+TEST(failed_login_or_no_response_is_incomplete)
+{
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  json_t *doc = mkreport(json_array(), false, 3);
+  json_object_set_new(json_object_get(doc, "scan"), "login", json_pack("{s:b, s:b}", "attempted", 1, "ok", 0));
+  ASSERT_EQ(run_gate(&cfg, doc, 0), 2);
+  char *reasons = json_dumps(json_object_get(json_object_get(doc, "gate"), "reasons"), 0);
+  ASSERT_CONTAINS(reasons, "login failed");
+  free(reasons);
+  json_object_set_new(json_object_get(doc, "scan"), "login", json_pack("{s:b, s:b}", "attempted", 1, "ok", 1));
+  ASSERT_EQ(run_gate(&cfg, doc, 0), 0);
+  json_object_set_new(json_object_get(doc, "coverage"), "responses", json_integer(0));
+  ASSERT_EQ(run_gate(&cfg, doc, 0), 2);
+  reasons = json_dumps(json_object_get(json_object_get(doc, "gate"), "reasons"), 0);
+  ASSERT_CONTAINS(reasons, "no HTTP response");
+  free(reasons);
+  json_object_set_new(json_object_get(doc, "coverage"), "responses", json_integer(12));
+  ASSERT_EQ(run_gate(&cfg, doc, 0), 0);
+  json_decref(doc);
+  dast_config_free(&cfg);
+}
+
 TEST(coverage_below_minimum_is_incomplete)
 {
   struct dast_config cfg;
