@@ -261,6 +261,57 @@ static inline json_t *fx_gated(struct fixture *x)
   return doc;
 }
 
+/* The fixture gated with everything: a suppression (POST /login sqli), an
+ * expired one (the info banner), and a baseline that lacks the XSS finding
+ * and has one finding this scan lacks (fixed).  Files go to `dir`. */
+static inline json_t *fx_gated_rich(struct fixture *x, const char *dir)
+{
+  json_t *doc = dast_result_to_json(&x->r);
+  json_t *fs = json_object_get(doc, "findings");
+  const char *fp_login = NULL, *fp_banner = NULL;
+  for(size_t i = 0; i < json_array_size(fs); i++) {
+    json_t *f = json_array_get(fs, i);
+    if(!strcmp(json_string_value(json_object_get(f, "template")), "/login"))
+      fp_login = json_string_value(json_object_get(f, "fingerprint"));
+    if(!strcmp(json_string_value(json_object_get(f, "check")), "info-server-banner"))
+      fp_banner = json_string_value(json_object_get(f, "fingerprint"));
+  }
+  char *sup = dast_aprintf("%s/suppressions.json", dir), *base = dast_aprintf("%s/baseline.json", dir);
+  char *text = dast_aprintf("{\"suppressions\": [\n"
+                            " {\"fingerprint\": \"%s\", \"reason\": \"login is VPN-only <prod>\", \"by\": \"alice\", \"expires\": \"2099-12-31\"},\n"
+                            " {\"fingerprint\": \"%s\", \"reason\": \"banner accepted\", \"by\": \"bob\", \"expires\": \"2020-01-01\"}]}",
+                            fp_login ? fp_login : "", fp_banner ? fp_banner : "");
+  bool ok = fx_spit(sup, text);
+  free(text);
+  json_t *old = json_deep_copy(doc);
+  json_t *ofs = json_object_get(old, "findings");
+  for(size_t i = 0; i < json_array_size(ofs); i++)
+    if(!strcmp(json_string_value(json_object_get(json_array_get(ofs, i), "check")), "xss-reflected")) json_array_remove(ofs, i--);
+  json_t *gone = json_deep_copy(json_array_get(ofs, 0));
+  json_object_set_new(gone, "fingerprint", json_string("00000000000000000000000000c0ffee"));
+  json_object_set_new(gone, "check", json_string("cmdi-basic"));
+  json_object_set_new(gone, "class", json_string("cmdi"));
+  json_object_set_new(gone, "title", json_string("OS command injection in host"));
+  json_object_set_new(gone, "template", json_string("/ping?host="));
+  json_array_append_new(ofs, gone);
+  char err[256];
+  ok = ok && dast_report_write(old, DAST_FMT_JSON, base, err, sizeof(err)) == DAST_OK;
+  json_decref(old);
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  cfg.suppressions_file = sup;
+  cfg.baseline_file = base;
+  struct dast_gate *g = NULL;
+  if(ok && dast_gate_new(&cfg, &g, err, sizeof(err)) == DAST_OK) {
+    dast_gate_apply(g, doc, FX_STARTED + 60);
+    dast_gate_free(g);
+  } else {
+    fprintf(stderr, "  fx_gated_rich: %s\n", ok ? err : "cannot write the gate files");
+  }
+  dast_config_free(&cfg);
+  return doc;
+}
+
 static inline char *fx_render(const json_t *doc, enum dast_report_format f)
 {
   struct dast_buf b;
