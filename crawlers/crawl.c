@@ -355,6 +355,11 @@ dast_err dast_crawler_start(struct dast_crawler *c, char *errbuf, size_t errlen)
   return DAST_OK;
 }
 
+void dast_crawler_stop(struct dast_crawler *c)
+{
+  if(c) c->stopped = true;
+}
+
 size_t dast_crawler_endpoints(const struct dast_crawler *c, struct dast_endpoint *const **out)
 {
   *out = c->eps;
@@ -369,6 +374,8 @@ void dast_crawler_stats(const struct dast_crawler *c, struct dast_crawl_stats *o
   out->login_ok = c->login_ok;
   out->login_attempted = c->login_attempted;
   out->relogins = c->logins > 1 ? c->logins - 1 : 0;
+  out->queued = c->nheap + c->nwaiting;
+  out->in_flight = c->in_flight;
   memset(out->by_source, 0, sizeof(out->by_source));
   for(size_t i = 0; i < c->neps; i++)
     if((unsigned)c->eps[i]->source < DAST_SRC__COUNT) out->by_source[c->eps[i]->source]++;

@@ -529,6 +529,31 @@ TEST(invalid_openapi_is_a_clear_error)
   site_stop(&r);
 }
 
+static void stop_timer(struct dast_engine *eng, void *ud)
+{
+  (void)eng;
+  dast_crawler_stop(ud);
+}
+
+TEST(stop_ends_the_crawl)
+{
+  struct run r;
+  site_start(&r);
+  char err[512] = "";
+  if(dast_scope_new(&r.cfg, &r.scope, err, sizeof(err))) abort();
+  if(dast_engine_new(r.s.base, &r.cfg, r.scope, &r.eng, err, sizeof(err))) abort();
+  ASSERT_EQ(dast_crawler_new(r.eng, &r.cfg, &r.crawler, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(dast_crawler_start(r.crawler, err, sizeof(err)), DAST_OK);
+  dast_crawler_stats(r.crawler, &r.st);
+  ASSERT_GE(r.st.queued + r.st.in_flight, 1);
+  ASSERT_EQ(dast_engine_later(r.eng, 0, stop_timer, r.crawler), DAST_OK);
+  ASSERT_EQ(dast_engine_run(r.eng), DAST_OK);
+  dast_crawler_stats(r.crawler, &r.st);
+  ASSERT_LE(r.st.pages, 4); /* only what was in flight */
+  ASSERT_EQ(r.st.in_flight, 0);
+  site_stop(&r);
+}
+
 TEST(limits_are_honoured)
 {
   struct run r;
