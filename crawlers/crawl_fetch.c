@@ -338,6 +338,16 @@ static void record(struct dast_crawler *c, const struct dast__item *it, long sta
   if(!c->eps[idx]->status) c->eps[idx]->status = (int)status;
 }
 
+/* The inventory endpoint a fetched item was recorded as, or NULL. */
+static struct dast_endpoint *item_endpoint(struct dast_crawler *c, const struct dast__item *it)
+{
+  if(it->ep_index >= 0) return c->eps[it->ep_index];
+  struct dast_endpoint *probe = dast_tmpl_endpoint(it->method, it->url, it->src);
+  uint32_t slot = dast__hset_count(&c->ep_index, dast_tmpl_endpoint_key(probe));
+  dast_endpoint_free(probe);
+  return slot ? c->eps[slot - 1] : NULL;
+}
+
 /* Cookies a response sets are insertion points of the endpoint that set
  * them (a tracking or preference cookie is read where it is issued). */
 static void record_cookies(struct dast_crawler *c, const struct dast__item *it,
@@ -351,16 +361,7 @@ static void record_cookies(struct dast_crawler *c, const struct dast__item *it,
     const char *v = r->headers[i].value;
     size_t n = strcspn(v, ";"), eq = strcspn(v, "=");
     if(eq >= n || eq == 0 || n > 4096) continue;
-    if(!ep) {
-      if(it->ep_index >= 0) ep = c->eps[it->ep_index];
-      else {
-        struct dast_endpoint *probe = dast_tmpl_endpoint(it->method, it->url, it->src);
-        uint32_t slot = dast__hset_count(&c->ep_index, dast_tmpl_endpoint_key(probe));
-        dast_endpoint_free(probe);
-        if(!slot) return;
-        ep = c->eps[slot - 1];
-      }
-    }
+    if(!ep && !(ep = item_endpoint(c, it))) return;
     char *name = dast_strndup(v, eq), *value = dast_strndup(v + eq + 1, n - eq - 1);
     bool have = false;
     for(size_t k = 0; k < ep->nparams; k++)
@@ -372,6 +373,21 @@ static void record_cookies(struct dast_crawler *c, const struct dast__item *it,
     free(name);
     free(value);
   }
+}
+
+/* A page that echoes our User-Agent reads that header: it becomes an
+ * insertion point of the endpoint (a precise signal, no guessing). */
+static void record_reflected_ua(struct dast_crawler *c, const struct dast__item *it,
+                                const struct dast_response *r)
+{
+  const char *ua = c->cfg->user_agent;
+  if(!ua || strlen(ua) < 6 || !r->body || (it->kind != K_PAGE && it->kind != K_FORM)) return;
+  if(!dast_memmem(r->body, r->body_len, ua, strlen(ua))) return;
+  struct dast_endpoint *ep = item_endpoint(c, it);
+  if(!ep) return;
+  for(size_t k = 0; k < ep->nparams; k++)
+    if(ep->params[k].kind == DAST_IP_HEADER && !strcasecmp(ep->params[k].name, "User-Agent")) return;
+  dast_endpoint_add_param(ep, DAST_IP_HEADER, "User-Agent", ua, "header");
 }
 
 static void on_response(struct dast_engine *eng, const struct dast_request *req,
@@ -402,6 +418,7 @@ static void on_response(struct dast_engine *eng, const struct dast_request *req,
   c->st.pages++;
   record(c, it, resp->status);
   record_cookies(c, it, resp);
+  record_reflected_ua(c, it, resp);
   struct page p = {c, it, resp->final_url ? resp->final_url : it->url};
   harvest_headers(&p, resp);
   parse_body(&p, resp);

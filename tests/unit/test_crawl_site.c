@@ -260,7 +260,11 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     send_str(req, 200, "application/json", buf);
   } else if(!strncmp(path, "/api/detail/", 12) || !strcmp(path, "/api/inline-data")) {
     send_str(req, 200, "application/json", "{\"ok\": true, \"note\": \"not a url\"}");
-  } else if(!strcmp(path, "/search") || !strcmp(path, "/from-link-header")) {
+  } else if(!strcmp(path, "/from-link-header")) { /* echoes the User-Agent */
+    const char *ua = evhttp_find_header(evhttp_request_get_input_headers(req), "User-Agent");
+    snprintf(buf, sizeof(buf), "<html><body>Your browser: %.200s</body></html>", ua ? ua : "-");
+    send_str(req, 200, "text/html", buf);
+  } else if(!strcmp(path, "/search")) {
     send_str(req, 200, "text/html", "<html><body>results</body></html>");
   } else if(!strcmp(path, "/api/comment") && cmd == EVHTTP_REQ_POST) {
     char *body = body_of(req);
@@ -437,6 +441,15 @@ TEST(crawl_finds_every_endpoint)
   ASSERT_GE(r.st.relogins, 1);
   ASSERT_LE(r.st.relogins, 5);
   ASSERT_GE(r.s.login_ok, 2);
+  /* a page that echoes the User-Agent gets it as an insertion point, others don't */
+  struct dast_endpoint *const *all;
+  size_t nall = dast_crawler_endpoints(r.crawler, &all);
+  for(size_t i = 0; i < nall; i++) {
+    bool ua = false;
+    for(size_t k = 0; k < all[i]->nparams; k++)
+      ua |= all[i]->params[k].kind == DAST_IP_HEADER && !strcmp(all[i]->params[k].name, "User-Agent");
+    ASSERT_EQ(ua, !strcmp(all[i]->tmpl, "/from-link-header"));
+  }
   /* every members page was finally fetched logged in */
   struct dast_endpoint *const *eps;
   size_t n = dast_crawler_endpoints(r.crawler, &eps);
