@@ -26,6 +26,9 @@
 #include <strings.h>
 
 #define MAX_PATH_SEGMENTS 32
+/* cookies that carry the session or a token: attacking them would only
+ * log the scan out, and the engine's jar sends the real ones */
+#define SESSION_COOKIE_RE "sess|sid|auth|token|jwt|login|remember|csrf|xsrf|user"
 #define DANGEROUS_RE "(?:log[-_]?out|sign[-_]?out|log[-_]?off|delete|remove|destroy|reset)"
 
 dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg,
@@ -38,6 +41,8 @@ dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg
   c->cfg = cfg;
   dast_err e = dast_jsurls_new(&c->js);
   if(!e) e = dast_re_compile(DANGEROUS_RE, DAST_RE_CASELESS, &c->dangerous, errbuf, errlen);
+  if(!e)
+    e = dast_re_compile(SESSION_COOKIE_RE, DAST_RE_CASELESS, &c->session_cookie, errbuf, errlen);
   if(!e) e = dast__login_init(c, errbuf, errlen);
   if(e) {
     dast_crawler_free(c);
@@ -77,6 +82,11 @@ void dast_crawler_free(struct dast_crawler *c)
   dast__hset_free(&c->ep_index);
   dast_jsurls_free(c->js);
   dast_re_free(c->dangerous);
+  dast_re_free(c->session_cookie);
+  for(size_t i = 0; i < c->nsite_cookies; i++) {
+    free(c->site_cookie[i]);
+    free(c->site_cookie_value[i]);
+  }
   dast_re_free(c->logged_in);
   dast_re_free(c->logged_out);
   free(c->login_path);
@@ -257,6 +267,16 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
 
 /* ---- inventory ---- */
 
+/* Site cookies go to crawled endpoints only: API descriptions and HAR
+ * files say themselves which cookies an operation takes. */
+static void add_cookie_param(struct dast_endpoint *ep, const char *name, const char *value)
+{
+  if(ep->source == DAST_SRC_OPENAPI || ep->source == DAST_SRC_HAR) return;
+  for(size_t k = 0; k < ep->nparams; k++)
+    if(ep->params[k].kind == DAST_IP_COOKIE && !strcmp(ep->params[k].name, name)) return;
+  dast_endpoint_add_param(ep, DAST_IP_COOKIE, name, value, "cookie");
+}
+
 long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, bool *added)
 {
   if(!ep->tmpl) dast_tmpl_set(ep);
@@ -274,7 +294,22 @@ long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, 
   c->eps[c->neps] = ep;
   *slot = (uint32_t)++c->neps;
   if(added) *added = true;
+  for(size_t i = 0; i < c->nsite_cookies; i++)
+    add_cookie_param(ep, c->site_cookie[i], c->site_cookie_value[i]);
   return (long)c->neps - 1;
+}
+
+void dast__crawl_site_cookie(struct dast_crawler *c, const char *name, const char *value)
+{
+  if(c->nsite_cookies >= DAST__SITE_COOKIES || !*name || !*value ||
+     dast_re_test(c->session_cookie, name, strlen(name)))
+    return;
+  for(size_t i = 0; i < c->nsite_cookies; i++)
+    if(!strcmp(c->site_cookie[i], name)) return;
+  c->site_cookie[c->nsite_cookies] = dast_strdup(name);
+  c->site_cookie_value[c->nsite_cookies] = dast_strdup(value);
+  c->nsite_cookies++;
+  for(size_t i = 0; i < c->neps; i++) add_cookie_param(c->eps[i], name, value);
 }
 
 static void take_endpoint(void *ud, struct dast_endpoint *ep)

@@ -348,28 +348,19 @@ static struct dast_endpoint *item_endpoint(struct dast_crawler *c, const struct 
   return slot ? c->eps[slot - 1] : NULL;
 }
 
-/* Cookies a response sets are insertion points of the endpoint that set
- * them (a tracking or preference cookie is read where it is issued). */
-static void record_cookies(struct dast_crawler *c, const struct dast__item *it,
-                           const struct dast_response *r)
+/* Cookies the site sets (a tracking id, a preference) are sent by a
+ * browser to every page, so any page may read them: they become insertion
+ * points of every crawled endpoint.  Session-like cookies and deletions
+ * (empty value, Max-Age=0) are left alone. */
+static void record_cookies(struct dast_crawler *c, const struct dast_response *r)
 {
-  if(it->kind != K_PAGE && it->kind != K_FORM) return;
-  struct dast_endpoint *ep = NULL;
-  int added = 0;
-  for(size_t i = 0; i < r->nheaders && added < 16; i++) {
+  for(size_t i = 0; i < r->nheaders; i++) {
     if(!r->headers[i].name || strcasecmp(r->headers[i].name, "Set-Cookie")) continue;
     const char *v = r->headers[i].value;
     size_t n = strcspn(v, ";"), eq = strcspn(v, "=");
-    if(eq >= n || eq == 0 || n > 4096) continue;
-    if(!ep && !(ep = item_endpoint(c, it))) return;
+    if(eq >= n || eq == 0 || n > 4096 || dast_strcasestr(v, "max-age=0")) continue;
     char *name = dast_strndup(v, eq), *value = dast_strndup(v + eq + 1, n - eq - 1);
-    bool have = false;
-    for(size_t k = 0; k < ep->nparams; k++)
-      if(ep->params[k].kind == DAST_IP_COOKIE && !strcmp(ep->params[k].name, name)) have = true;
-    if(!have) {
-      dast_endpoint_add_param(ep, DAST_IP_COOKIE, name, value, "cookie");
-      added++;
-    }
+    dast__crawl_site_cookie(c, name, value);
     free(name);
     free(value);
   }
@@ -417,7 +408,7 @@ static void on_response(struct dast_engine *eng, const struct dast_request *req,
   }
   c->st.pages++;
   record(c, it, resp->status);
-  record_cookies(c, it, resp);
+  record_cookies(c, resp);
   record_reflected_ua(c, it, resp);
   struct page p = {c, it, resp->final_url ? resp->final_url : it->url};
   harvest_headers(&p, resp);

@@ -33,6 +33,7 @@ struct dast__item {
 #define DAST__SKIPPED_MAX 200
 #define DAST__MAX_RELOGINS 5
 #define DAST__MAX_SITEMAPS 64
+#define DAST__SITE_COOKIES 4
 
 struct dast_crawler {
   struct dast_engine *eng;
@@ -57,6 +58,11 @@ struct dast_crawler {
   char *skip_url[DAST__SKIPPED_MAX], *skip_reason[DAST__SKIPPED_MAX];
   size_t nskipped;
   size_t nsitemaps;
+  /* cookies the site sets (not session-like): insertion points of every
+   * crawled endpoint, as a browser sends them everywhere */
+  char *site_cookie[DAST__SITE_COOKIES], *site_cookie_value[DAST__SITE_COOKIES];
+  size_t nsite_cookies;
+  struct dast_re *session_cookie;
   /* login */
   char *login_path;             /* path of cfg->login_url */
   char *login_action;           /* URL (no query) the login form posts to */
@@ -83,6 +89,9 @@ void dast__item_free(struct dast__item *it);
 long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, bool *added);
 bool dast__crawl_is_dangerous(const struct dast_crawler *c, const char *url);
 bool dast__crawl_static_asset(const char *url);
+/* Registers a cookie set by the site and adds it to every crawled endpoint
+ * (no-op for session-like names, known names or past the cap). */
+void dast__crawl_site_cookie(struct dast_crawler *c, const char *name, const char *value);
 
 /* crawl_fetch.c */
 /* Submits queued requests while there is room. */

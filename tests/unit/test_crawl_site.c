@@ -99,9 +99,11 @@ static bool serve_file(struct site *s, struct evhttp_request *req, const char *p
     (void)dast_buf_adds(&out, port);
     p = m + 5;
   }
-  if(!strcmp(path, "/index.html") || !strcmp(path, "/"))
+  if(!strcmp(path, "/index.html") || !strcmp(path, "/")) {
     evhttp_add_header(evhttp_request_get_output_headers(req), "Link",
                       "</from-link-header>; rel=\"preload\"");
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Set-Cookie", "pref=dark; Path=/");
+  }
   send_body(req, 200, ctype_of(file), out.data ? out.data : "", out.len);
   dast_buf_free(&out);
   dast_buf_free(&b);
@@ -449,6 +451,17 @@ TEST(crawl_finds_every_endpoint)
     for(size_t k = 0; k < all[i]->nparams; k++)
       ua |= all[i]->params[k].kind == DAST_IP_HEADER && !strcmp(all[i]->params[k].name, "User-Agent");
     ASSERT_EQ(ua, !strcmp(all[i]->tmpl, "/from-link-header"));
+  }
+  /* the site's own cookie is an insertion point of every crawled endpoint;
+   * the session cookie of none; API operations keep their spec's params */
+  for(size_t i = 0; i < nall; i++) {
+    bool pref = false, sid = false;
+    for(size_t k = 0; k < all[i]->nparams; k++) {
+      pref |= all[i]->params[k].kind == DAST_IP_COOKIE && !strcmp(all[i]->params[k].name, "pref");
+      sid |= all[i]->params[k].kind == DAST_IP_COOKIE && !strcmp(all[i]->params[k].name, "sid");
+    }
+    ASSERT(!sid);
+    ASSERT_EQ(pref, all[i]->source != DAST_SRC_OPENAPI);
   }
   /* every members page was finally fetched logged in */
   struct dast_endpoint *const *eps;
