@@ -179,6 +179,17 @@ bool dast__crawl_static_asset(const char *url)
   return false;
 }
 
+/* The frontier never holds more than a few times what max_pages lets the
+ * crawl fetch (and 100k items at most): a page of a million links costs
+ * memory for what can still be visited, not for all of it. */
+static size_t frontier_cap(const struct dast_crawler *c)
+{
+  size_t cap = 100000;
+  if(c->cfg->max_pages > 0 && (size_t)c->cfg->max_pages * 4 + 1000 < cap)
+    cap = (size_t)c->cfg->max_pages * 4 + 1000;
+  return cap;
+}
+
 static size_t path_segments(const char *url)
 {
   const char *p = strstr(url, "://");
@@ -243,6 +254,10 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
   if(!fresh) return false;
   if(depth > c->cfg->max_depth && c->cfg->max_depth >= 0)
     return false; /* not listed: it would crowd the dangerous/out-of-scope entries out */
+  if(c->nheap >= frontier_cap(c)) {
+    c->st.frontier_full++;
+    return false;
+  }
   uint32_t visits = dast__hset_count(&c->tmpl_count, tk);
   int k = c->cfg->template_visits > 0 ? c->cfg->template_visits : 3;
   if(kind == K_PAGE && visits >= (uint32_t)k) {
@@ -443,6 +458,8 @@ char *dast_crawler_summary(const struct dast_crawler *c)
                         st.templates, st.forms, st.out_of_scope, st.dangerous_skipped,
                         st.trap_limited, st.errors);
   if(st.capped) (void)dast_buf_printf(&b, "; %zu documents capped", st.capped);
+  if(st.frontier_full)
+    (void)dast_buf_printf(&b, "; %zu URLs dropped (frontier full)", st.frontier_full);
   if(st.login_attempted)
     (void)dast_buf_printf(&b, "; login %s (%d relogin%s)", st.login_ok ? "ok" : "FAILED",
                           st.relogins, st.relogins == 1 ? "" : "s");

@@ -53,6 +53,7 @@ struct dast_crawl_stats {
   size_t errors;             /* network errors, unparsable documents */
   size_t trap_limited;       /* URLs dropped by the per-template bound */
   size_t capped;             /* documents whose extraction hit a cap */
+  size_t frontier_full;      /* URLs dropped because the frontier was full */
   size_t queued, in_flight;  /* frontier now (for a progress line) */
   size_t by_source[DAST_SRC__COUNT]; /* inventory endpoints per source */
   bool login_ok;

@@ -262,6 +262,12 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     send_str(req, 200, "application/json", buf);
   } else if(!strncmp(path, "/api/detail/", 12) || !strcmp(path, "/api/inline-data")) {
     send_str(req, 200, "application/json", "{\"ok\": true, \"note\": \"not a url\"}");
+  } else if(!strcmp(path, "/wide")) { /* 3000 links of 3000 templates */
+    struct dast_buf w;
+    dast_buf_init(&w, 0);
+    for(int i = 0; i < 3000; i++) (void)dast_buf_printf(&w, "<a href='/w/p-%d'>x</a>", i);
+    send_body(req, 200, "text/html", w.data, w.len);
+    dast_buf_free(&w);
   } else if(!strcmp(path, "/from-link-header")) { /* echoes the User-Agent */
     const char *ua = evhttp_find_header(evhttp_request_get_input_headers(req), "User-Agent");
     snprintf(buf, sizeof(buf), "<html><body>Your browser: %.200s</body></html>", ua ? ua : "-");
@@ -588,6 +594,21 @@ TEST(limits_are_honoured)
   char err[512] = "";
   ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
   ASSERT_LE(r.st.pages, 5);
+  site_stop(&r);
+  site_start(&r);
+  r.cfg.max_pages = 1; /* frontier cap: 4 * 1 + 1000, far above this site */
+  ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(r.st.pages, 1);
+  ASSERT_EQ(r.st.frontier_full, 0);
+  ASSERT_GE(r.st.queued, 10); /* what it found but could not visit */
+  site_stop(&r);
+  site_start(&r);
+  free(r.cfg.target);
+  r.cfg.target = dast_aprintf("http://127.0.0.1:%d/wide", r.s.port);
+  r.cfg.max_pages = 2;
+  ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
+  ASSERT_GE(r.st.frontier_full, 1900);
+  ASSERT_LE(r.st.queued, 4 * 2 + 1000);
   site_stop(&r);
   site_start(&r);
   r.cfg.max_depth = 0;
