@@ -9,7 +9,9 @@
  *  - tmpl_count: method+template -> times queued; at cfg->template_visits
  *    further instances are dropped (counted as trap_limited);
  *  - inventory: owned endpoints plus a key -> index map (one endpoint per
- *    method, template and body shape).
+ *    method, template and body shape); the site's non-session cookies are
+ *    added to every crawled endpoint as cookie insertion points;
+ *  - frontier cap: 4 x max_pages + 1000 items (100k at most).
  * Invariants: every queued item passed scope, danger and dedup checks;
  * in_flight counts submitted items whose callback has not run.  Response
  * bodies are never kept: crawl_fetch.c parses them inside the callback. */
@@ -120,7 +122,6 @@ void dast__crawl_push(struct dast_crawler *c, struct dast__item *it)
   }
 }
 
-struct dast__item *dast__crawl_pop(struct dast_crawler *c);
 struct dast__item *dast__crawl_pop(struct dast_crawler *c)
 {
   if(!c->nheap) return NULL;

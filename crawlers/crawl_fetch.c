@@ -6,7 +6,12 @@
  * redirects (max_redirects 0): each hop's Location is discovered like a link
  * so every step of a chain is in the inventory and checked against the
  * scope.  A response is parsed inside its callback and forgotten; only
- * copies of the URLs found survive. */
+ * copies of the URLs found survive.  Besides the body (HTML, JS, JSON,
+ * robots, sitemaps, API descriptions) each response feeds the inventory
+ * with the cookies the site sets and, when the page echoes our
+ * User-Agent, a header insertion point.  POST forms and JS POST calls with
+ * a known body are submitted once per shape (never the login form, never
+ * PUT/PATCH/DELETE). */
 #include "crawlers/crawl_int.h"
 
 #include "crawlers/forms.h"
@@ -21,7 +26,6 @@
 #include <string.h>
 #include <strings.h>
 
-struct dast__item *dast__crawl_pop(struct dast_crawler *c);
 
 #define JSON_MAX_URLS 2000
 #define JSON_MAX_NODES 200000

@@ -83,6 +83,8 @@ void dast__crawl_skip(struct dast_crawler *c, const char *url, const char *reaso
 bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const char *method,
                           const char *url, enum dast_source src, int depth, const char *found_on);
 void dast__crawl_push(struct dast_crawler *c, struct dast__item *it);
+/* Takes the frontier's first item (owned), NULL when empty. */
+struct dast__item *dast__crawl_pop(struct dast_crawler *c);
 void dast__item_free(struct dast__item *it);
 /* Adds ep (taken) to the inventory unless an endpoint with its key exists;
  * returns its index either way. */
