@@ -31,7 +31,11 @@
 /* cookies that carry the session or a token: attacking them would only
  * log the scan out, and the engine's jar sends the real ones */
 #define SESSION_COOKIE_RE "sess|sid|auth|token|jwt|login|remember|csrf|xsrf|user"
-#define DANGEROUS_RE "(?:log[-_]?out|sign[-_]?out|log[-_]?off|delete|remove|destroy|reset)"
+/* logout/delete-like words at a word start: "/logout", "?do=delete",
+ * "/password-reset", camelCase "/userDelete"; not "/preset" or "/undelete" */
+#define DANGEROUS_RE                                                                  \
+  "(?:(?<![A-Za-z])(?i:log[-_]?out|sign[-_]?out|log[-_]?off|delete|remove|destroy|reset)" \
+  "|(?:Log[-_]?[Oo]ut|Sign[-_]?[Oo]ut|Log[-_]?[Oo]ff|Delete|Remove|Destroy|Reset))"
 
 dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg,
                           struct dast_crawler **out, char *errbuf, size_t errlen)
@@ -42,7 +46,7 @@ dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg
   c->eng = eng;
   c->cfg = cfg;
   dast_err e = dast_jsurls_new(&c->js);
-  if(!e) e = dast_re_compile(DANGEROUS_RE, DAST_RE_CASELESS, &c->dangerous, errbuf, errlen);
+  if(!e) e = dast_re_compile(DANGEROUS_RE, 0, &c->dangerous, errbuf, errlen);
   if(!e)
     e = dast_re_compile(SESSION_COOKIE_RE, DAST_RE_CASELESS, &c->session_cookie, errbuf, errlen);
   if(!e) e = dast__login_init(c, errbuf, errlen);

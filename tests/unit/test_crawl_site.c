@@ -229,7 +229,8 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     else login_page(s, req);
   } else if(!strncmp(path, "/members/", 9)) {
     members(s, req, path);
-  } else if(!strcmp(path, "/logout") || !strncmp(path, "/account/delete", 15)) {
+  } else if(!strcmp(path, "/logout") || !strncmp(path, "/account/delete", 15) ||
+            !strcmp(path, "/profile/removeAvatar")) {
     s->logout_hits++;
     s->session[0] = '\0';
     redirect(req, "/");
