@@ -435,14 +435,19 @@ void dast__crawl_pump(struct dast_crawler *c)
       break;
     }
     struct dast__item *it = dast__crawl_pop(c);
-    const char *hdrs[1];
+    /* browser-like: the page a link or form was found on is the Referer
+     * (some apps check it on form posts) */
+    char *referer = it->found_on ? dast_aprintf("Referer: %s", it->found_on) : NULL;
+    const char *hdrs[2];
     size_t nh = 0;
     if(it->ctype) hdrs[nh++] = it->ctype;
+    if(referer) hdrs[nh++] = referer;
     struct dast_request req = {.method = it->method, .url = it->url, .headers = hdrs,
                                .nheaders = nh, .body = it->body, .body_len = it->body_len,
                                .max_redirects = 0, .priority = it->repeat ? 0 : 1};
     it->owner = c;
     dast_err e = dast_engine_submit(c->eng, &req, on_response, it);
+    free(referer);
     if(e == DAST_OK) {
       c->in_flight++;
       c->submitted++;

@@ -281,7 +281,8 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     free(body);
     send_str(req, 201, "application/json", "{\"id\": 9}");
   } else if(!strcmp(path, "/contact") || !strcmp(path, "/upload")) {
-    s->form_posts += cmd == EVHTTP_REQ_POST;
+    const char *ref = evhttp_find_header(evhttp_request_get_input_headers(req), "Referer");
+    s->form_posts += cmd == EVHTTP_REQ_POST && ref && strstr(ref, "127.0.0.1");
     send_str(req, 200, "text/html", "<html><body>thanks</body></html>");
   } else {
     return false;
