@@ -86,6 +86,7 @@ void dast_crawler_free(struct dast_crawler *c)
   dast__hset_free(&c->tmpl_count);
   dast__hset_free(&c->skipped_seen);
   dast__hset_free(&c->ep_index);
+  dast__hset_free(&c->marker_tmpl);
   dast_jsurls_free(c->js);
   dast_re_free(c->dangerous);
   dast_re_free(c->session_cookie);

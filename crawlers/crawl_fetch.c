@@ -410,6 +410,7 @@ static void on_response(struct dast_engine *eng, const struct dast_request *req,
       }
     }
   }
+  dast__login_learn(c, it->url, resp);
   c->st.pages++;
   record(c, it, resp->status);
   record_cookies(c, resp);

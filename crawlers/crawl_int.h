@@ -68,6 +68,7 @@ struct dast_crawler {
   char *login_action;           /* URL (no query) the login form posts to */
   bool login_busy, login_ok, login_attempted;
   bool had_login;               /* a login succeeded once: there is a session to lose */
+  struct dast__hset marker_tmpl; /* templates whose pages showed logged_in_regex */
   int logins;
   struct dast__item **waiting;  /* requests to retry after the login */
   size_t nwaiting, waiting_alloc;
@@ -112,5 +113,7 @@ bool dast__login_lost(const struct dast_crawler *c, const char *req_url,
  * false (and does not take it) when no more relogins are allowed. */
 bool dast__login_park(struct dast_crawler *c, struct dast__item *it);
 bool dast__login_is_action(const struct dast_crawler *c, const char *url);
+/* Learns which templates show the logged-in marker while logged in. */
+void dast__login_learn(struct dast_crawler *c, const char *req_url, const struct dast_response *r);
 
 #endif

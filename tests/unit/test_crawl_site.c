@@ -31,6 +31,7 @@ struct site {
   int member_denied, form_posts;
   char json_body[256];    /* last body POSTed to /api/comment */
   int expire_after;       /* expire the session after this many member pages (0 = never) */
+  bool soft_logout;       /* logged out: 200 with a login form instead of a redirect */
   char tokens[MAX_TOKENS][24];
   int ntokens;
   char session[32];       /* the valid session id, "" when none */
@@ -184,7 +185,12 @@ static void members(struct site *s, struct evhttp_request *req, const char *path
 {
   if(!has_session(s, req)) {
     s->member_denied++;
-    redirect(req, "/login");
+    if(s->soft_logout)
+      send_str(req, 200, "text/html", "<html><body>Please sign in: <form method='post' action='/login'>"
+                                      "<input name='user'><input type='password' name='pass'>"
+                                      "</form></body></html>");
+    else
+      redirect(req, "/login");
     return;
   }
   s->member_hits++;
@@ -494,6 +500,28 @@ TEST(crawl_finds_every_endpoint)
     fprintf(stderr, "  pages %zu endpoints %zu templates %zu oos %zu dangerous %zu trap %zu relogins %d\n",
             r.st.pages, r.st.endpoints, r.st.templates, r.st.out_of_scope, r.st.dangerous_skipped,
             r.st.trap_limited, r.st.relogins);
+  site_stop(&r);
+}
+
+TEST(session_lost_without_a_redirect)
+{
+  struct run r;
+  site_start(&r);
+  r.s.expire_after = 2;
+  r.s.soft_logout = true;
+  r.cfg.login_url = dast_aprintf("http://127.0.0.1:%d/login", r.s.port);
+  r.cfg.login_data = dast_strdup("user=alice&pass=s3cret");
+  r.cfg.logged_in_regex = dast_strdup("Welcome alice");
+  char err[512] = "";
+  ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
+  ASSERT(r.st.login_ok);
+  ASSERT_GE(r.st.relogins, 1);
+  ASSERT_GE(r.s.login_ok, 2);
+  ASSERT(in_inventory(r.crawler, "GET", "/members/profile"));
+  ASSERT(in_inventory(r.crawler, "GET", "/members/orders/{n}"));
+  /* every members template was served logged in at least once */
+  ASSERT_GE(r.s.member_hits, 4);
+  ASSERT_EQ(r.s.logout_hits, 0);
   site_stop(&r);
 }
 
