@@ -258,6 +258,12 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
     b.body_len = 0;
   }
   if(j->target && !strncmp(j->target, "header:", 7) && value) set_header(&b, j->target + 7, value);
+  if(j->target && !strcmp(j->target, "body") && value && !url) {
+    /* the whole request body is the payload (its type from the check's headers) */
+    free(b.body);
+    b.body = dast_strdup(value);
+    b.body_len = strlen(value);
+  }
   for(size_t i = 0; i < c->nheaders; i++) {
     char *h = pl_expand(c->headers[i], &j->v);
     char *colon = strchr(h, ':');
@@ -285,11 +291,13 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.timeout_ms = timeout_ms;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
-  dast_built_free(&b);
   if(e) {
+    dast_built_free(&b);
     DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: probe not sent: %s", c->id, dast_strerror(e));
     return false;
   }
+  dast_built_free(&j->sent);
+  j->sent = b; /* what we sent, for the evidence: the engine's request may be a later hop */
   return true;
 }
 
@@ -301,6 +309,8 @@ static void ep_free(struct pl_ep *es)
     n = j->next;
     for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
     dast_finding_free(j->best);
+    dast_built_free(&j->sent);
+    dast_built_free(&j->planted);
     free(j->note);
     free(j->path_own);
     free(j);

@@ -81,6 +81,8 @@ struct pl_job {
   char *note;                 /* evidence text being built */
   bool serial;                /* timing: runs alone after the others */
   bool finished;
+  struct dast_built sent;      /* the last probe as sent (evidence, curl) */
+  struct dast_built planted;   /* stored-xss: the planting request */
   bool hint_only;             /* timing in the standard profile: needs a hint */
   struct pl_job *next;        /* every job of the endpoint */
   struct pl_job *snext;       /* serial queue */
