@@ -24,6 +24,7 @@
 
 #define PL_WINDOW 4
 #define PL_BASE_CAP (1u << 20)
+#define PL_MAX_COOKIE_POINTS 8
 
 static void ep_next(struct dast_attack *a);
 
@@ -290,6 +291,7 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.max_redirects = c->follow >= 0 ? c->follow : a->cfg->max_redirects;
   req.timeout_ms = timeout_ms;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
+  if(j->es->own && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
   if(e) {
     dast_built_free(&b);
@@ -315,6 +317,7 @@ static void ep_free(struct pl_ep *es)
     free(j->path_own);
     free(j);
   }
+  dast_endpoint_free(es->own);
   pl_subject_free(&es->base[0]);
   pl_subject_free(&es->base[1]);
   pl_tokens_free(&es->btok);
@@ -463,7 +466,9 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     for(size_t i = 0; i < ep->nparams; i++) {
       const struct dast_param *p = &ep->params[i];
       if(c->ip_mask && !(c->ip_mask & (1u << p->kind))) continue;
-      if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit"))) continue;
+      if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
+                     (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))))
+        continue;
       struct pl_job *j = job_new(es, c, (long)i, NULL);
       j->hint_only = hint_only;
       any = true;
@@ -552,11 +557,65 @@ static void base_cb(struct dast_engine *eng, const struct dast_request *req,
   ep_jobs(es);
 }
 
+/* Cookies the jar holds for the endpoint become insertion points (the
+ * crawler records query/form/JSON/path/header ones); probes of such an
+ * endpoint then carry every cookie explicitly and bypass the jar. */
+static bool session_like(const char *name)
+{
+  static const char *words[] = {"sess", "sid", "auth", "token", "jwt", "csrf", "xsrf",
+                                "remember", "login", NULL};
+  for(int i = 0; words[i]; i++)
+    if(dast_strcasestr(name, words[i])) return true;
+  return false;
+}
+
+static void add_jar_cookies(struct pl_ep *es)
+{
+  const struct dast_endpoint *ep = es->orig;
+  /* GET pages only, and not the session's own cookies (opaque ids: probing
+   * them mostly logs us out); every other cookie the app set is input */
+  if(strcmp(ep->method, "GET")) return;
+  for(size_t i = 0; i < ep->nparams; i++)
+    if(ep->params[i].kind == DAST_IP_COOKIE) return;
+  char *jar = dast_engine_cookie_header(es->a->eng, ep->url);
+  if(!jar || !*jar) {
+    free(jar);
+    return;
+  }
+  struct dast_endpoint *own = dast_endpoint_dup(ep);
+  int n = 0;
+  for(char *p = jar; *p && n < PL_MAX_COOKIE_POINTS;) {
+    while(*p == ' ' || *p == ';') p++;
+    char *end = strchr(p, ';');
+    if(end) *end = '\0';
+    char *eq = strchr(p, '=');
+    if(eq && eq > p) {
+      *eq = '\0';
+      bool probe = !session_like(p);
+      /* every cookie is sent explicitly (the jar is bypassed); only the
+       * probe-worthy ones are insertion points */
+      dast_endpoint_add_param(own, DAST_IP_COOKIE, p, eq + 1, probe ? NULL : "session");
+      n += probe;
+    }
+    if(!end) break;
+    p = end + 1;
+  }
+  free(jar);
+  if(!n) {
+    dast_endpoint_free(own);
+    return;
+  }
+  es->own = own;
+  es->ep = own;
+}
+
 static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
 {
   struct pl_ep *es = dast_calloc(1, sizeof(*es));
   es->a = a;
   es->ep = ep;
+  es->orig = ep;
+  add_jar_cookies(es);
   a->in_flight++;
   struct dast_built b;
   if(dast_endpoint_build(ep, -1, NULL, false, &b)) {

@@ -90,7 +90,9 @@ struct pl_job {
 
 struct pl_ep {
   struct dast_attack *a;
-  const struct dast_endpoint *ep;
+  const struct dast_endpoint *ep;   /* what jobs probe: `orig`, or `own` with cookie points */
+  const struct dast_endpoint *orig; /* the inventory's endpoint (borrowed) */
+  struct dast_endpoint *own;        /* orig + the jar's cookies as insertion points, or NULL */
   struct pl_subject base[2];
   int nbase;
   struct pl_tokens btok, dyn;

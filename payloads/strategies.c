@@ -280,12 +280,13 @@ static void xss_resp(struct pl_job *j, const struct dast_request *req, const str
 static void stored_plant_record(struct pl_job *j, const struct dast_request *req)
 {
   struct dast_attack *a = j->es->a;
-  if(a->nplants >= 4096) return;
+  /* plants outlive the endpoint state: only the inventory's own parameters */
+  if(a->nplants >= 4096 || j->ip < 0 || (size_t)j->ip >= j->es->orig->nparams) return;
   a->plants = dast_realloc(a->plants, (a->nplants + 1) * sizeof(*a->plants));
   struct pl_plant *p = &a->plants[a->nplants++];
   memset(p, 0, sizeof(*p));
   p->c = j->c;
-  p->ep = j->es->ep;
+  p->ep = j->es->orig;
   p->ip = j->ip;
   memcpy(p->canary, j->v.canary, sizeof(p->canary));
   p->payload = dast_strdup(j->c->payloads[0]);
@@ -554,12 +555,12 @@ static void oob_probe(struct pl_job *j)
 static void oob_resp(struct pl_job *j, const struct dast_request *req)
 {
   struct dast_attack *a = j->es->a;
-  if(a->noobw < 4096) {
+  if(a->noobw < 4096 && (j->ip < 0 || (size_t)j->ip < j->es->orig->nparams)) {
     a->oobw = dast_realloc(a->oobw, (a->noobw + 1) * sizeof(*a->oobw));
     struct pl_oobwait *w = &a->oobw[a->noobw++];
     memset(w, 0, sizeof(*w));
     w->c = j->c;
-    w->ep = j->es->ep;
+    w->ep = j->es->orig;
     w->ip = j->ip;
     w->target = j->target;
     memcpy(w->token, j->v.token, sizeof(w->token));

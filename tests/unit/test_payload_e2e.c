@@ -423,6 +423,17 @@ static void handler(struct evhttp_request *req, void *ud)
       evhttp_add_header(out, "Access-Control-Allow-Credentials", "true");
     }
     send_html(req, 200, "{\"user\":\"bob\"}");
+  } else if(!strcmp(path, "/prefs")) {
+    evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
+    send_html(req, 200, "<html><body>saved</body></html>");
+  } else if(!strcmp(path, "/themed")) {
+    /* SELECT css FROM themes WHERE name = '<cookie theme>' */
+    const char *c = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
+    const char *t = c ? strstr(c, "theme=") : NULL;
+    int q = 0;
+    for(const char *p = t; p && *p && *p != ';'; p++) q += *p == '\'' || (p[0] == '%' && p[1] == '2' && p[2] == '7');
+    if(q % 2) send_html(req, 500, "<html><body>sqlite3.OperationalError: unrecognized token: \"'dark''\"</body></html>");
+    else send_html(req, 200, "<html><body>themed page</body></html>");
   } else if(!strcmp(path, "/api/public")) {
     evhttp_add_header(out, "Access-Control-Allow-Origin", "*");
     send_html(req, 200, "{\"items\":[]}");
@@ -729,6 +740,38 @@ TEST(jndi_confirmed_through_ldap_listener)
   ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
   ASSERT_STREQ(f->param, "User-Agent");
   ASSERT(!find(&s, "jndi-log4shell", "/search-safe?q="));
+  scan_free(&s);
+}
+
+static void drop(struct dast_engine *e, const struct dast_request *q, const struct dast_response *r, void *u)
+{
+  (void)e;
+  (void)q;
+  (void)r;
+  (void)u;
+}
+
+TEST(cookie_set_by_the_app_is_an_insertion_point)
+{
+  static const char *const only[] = {"sqli-error", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  /* what the crawl did: the app set a cookie in the jar */
+  char *url = dast_aprintf("http://127.0.0.1:%d/prefs", s.app.port);
+  struct dast_request r = {.url = url};
+  ASSERT_EQ(dast_engine_submit(s.eng, &r, drop, NULL), DAST_OK);
+  (void)dast_engine_run(s.eng);
+  free(url);
+  add_ep(&s, "GET", "/themed", "query", NULL, NULL);
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "sqli-error", "/themed");
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
+  ASSERT_STREQ(f->param, "theme");
+  ASSERT_STREQ(f->param_kind, "cookie");
+  ASSERT(!find(&s, "sqli-error", "/search-safe?q="));
   scan_free(&s);
 }
 
