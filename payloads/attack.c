@@ -242,8 +242,78 @@ static void set_header(struct dast_built *b, const char *name, const char *value
   b->headers[b->nheaders++] = line;
 }
 
+/* ---- anti-CSRF token refresh ----
+ * Before a request of an endpoint with a token field, its form page is
+ * fetched and the current token copied into es->own; `then` runs from that
+ * callback (ok false when the scan was cancelled). */
+typedef void (*refresh_then)(struct pl_ep *es, void *ud, bool ok);
+struct refresh {
+  struct pl_ep *es;
+  refresh_then then;
+  void *ud;
+};
+
+static void refresh_cb(struct dast_engine *eng, const struct dast_request *req,
+                       const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  (void)req;
+  struct refresh *r = ud;
+  struct pl_ep *es = r->es;
+  if(resp->body && es->own) {
+    struct dast_param *p = &es->own->params[es->csrf];
+    char *tok = pl_csrf_extract(resp->body, resp->body_len, p->name);
+    if(tok) dast_set_str(&p->value, tok);
+    free(tok);
+  }
+  refresh_then then = r->then;
+  void *tud = r->ud;
+  free(r);
+  then(es, tud, resp->err != DAST_ECANCEL);
+}
+
+/* False when no refresh is needed or it could not be sent. */
+static bool csrf_refresh(struct pl_ep *es, refresh_then then, void *ud)
+{
+  if(es->csrf < 0 || !es->own) return false;
+  struct refresh *r = dast_calloc(1, sizeof(*r));
+  r->es = es;
+  r->then = then;
+  r->ud = ud;
+  struct dast_request req = {.url = es->orig->found_on, .max_redirects = es->a->cfg->max_redirects};
+  if(dast_engine_submit(es->a->eng, &req, refresh_cb, r)) {
+    free(r);
+    return false;
+  }
+  return true;
+}
+
+static void job_refreshed(struct pl_ep *es, void *ud, bool ok)
+{
+  (void)es;
+  struct pl_job *j = ud;
+  bool sent = false;
+  if(ok) {
+    j->refreshed = true;
+    sent = pl_job_send(j, j->pend_value, j->pend_url, j->pend_timeout);
+    j->refreshed = false;
+  }
+  free(j->pend_value);
+  free(j->pend_url);
+  j->pend_value = j->pend_url = NULL;
+  if(!sent) pl_job_finish(j);
+}
+
 bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeout_ms)
 {
+  if(!j->refreshed && !url && j->es->csrf >= 0 && j->es->csrf != j->ip) {
+    free(j->pend_value);
+    free(j->pend_url);
+    j->pend_value = value ? dast_strdup(value) : NULL;
+    j->pend_url = NULL;
+    j->pend_timeout = timeout_ms;
+    if(csrf_refresh(j->es, job_refreshed, j)) return true;
+  }
   struct dast_attack *a = j->es->a;
   const struct pl_check *c = j->c;
   struct dast_built b;
@@ -291,7 +361,7 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.max_redirects = c->follow >= 0 ? c->follow : a->cfg->max_redirects;
   req.timeout_ms = timeout_ms;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
-  if(j->es->own && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
+  if(j->es->own && j->es->csrf < 0 && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
   if(e) {
     dast_built_free(&b);
@@ -313,6 +383,8 @@ static void ep_free(struct pl_ep *es)
     dast_finding_free(j->best);
     dast_built_free(&j->sent);
     dast_built_free(&j->planted);
+    free(j->pend_value);
+    free(j->pend_url);
     free(j->note);
     free(j->path_own);
     free(j);
@@ -512,38 +584,43 @@ static void ep_jobs(struct pl_ep *es)
 }
 
 static void base_cb(struct dast_engine *eng, const struct dast_request *req,
-                    const struct dast_response *resp, void *ud)
+                    const struct dast_response *resp, void *ud);
+
+/* Sends one baseline request (the endpoint as crawled); false if refused. */
+static bool base_submit(struct pl_ep *es)
 {
-  (void)eng;
-  (void)req;
-  struct pl_ep *es = ud;
-  struct dast_attack *a = es->a;
-  if(resp->err == DAST_ECANCEL || (resp->err && es->nbase == 0 && !resp->status)) {
-    /* unreachable endpoint (or the budget ran out): nothing to probe */
-    es->running--;
-    ep_maybe_done(es);
-    return;
+  struct dast_built b;
+  if(dast_endpoint_build(es->ep, -1, NULL, false, &b)) return false;
+  struct dast_request r = {.method = b.method, .url = b.url,
+                           .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
+                           .body = b.body, .body_len = b.body_len,
+                           .max_redirects = es->a->cfg->max_redirects,
+                           .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : 0};
+  dast_err e = dast_engine_submit(es->a->eng, &r, base_cb, es);
+  dast_built_free(&b);
+  if(e) {
+    DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: baseline not sent: %s", es->orig->url, dast_strerror(e));
+    return false;
   }
-  struct pl_subject v;
-  pl_subject_view(&v, resp);
-  pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
-  if(resp->time_us > es->base_us) es->base_us = resp->time_us;
-  es->nbase++;
+  return true;
+}
+
+static void base_after_refresh(struct pl_ep *es, void *ud, bool ok);
+
+/* A baseline, after a token refresh when the form rotates its token.
+ * `running` counts it as pending until its callback. */
+static bool base_send(struct pl_ep *es)
+{
+  es->running++;
+  if(csrf_refresh(es, base_after_refresh, NULL)) return true;
+  if(base_submit(es)) return true;
   es->running--;
-  if(es->nbase == 1) {
-    struct dast_built b;
-    if(!dast_endpoint_build(es->ep, -1, NULL, false, &b)) {
-      struct dast_request r = {.method = b.method, .url = b.url,
-                               .headers = (const char *const *)b.headers,
-                               .nheaders = b.nheaders, .body = b.body, .body_len = b.body_len,
-                               .max_redirects = a->cfg->max_redirects};
-      if(!dast_engine_submit(a->eng, &r, base_cb, es)) {
-        es->running++;
-        dast_built_free(&b);
-        return;
-      }
-      dast_built_free(&b);
-    }
+  return false;
+}
+
+static void base_done(struct pl_ep *es)
+{
+  if(es->nbase < 2) {
     pl_subject_copy(&es->base[1], &es->base[0], 0);
     es->nbase = 2;
   }
@@ -555,6 +632,39 @@ static void base_cb(struct dast_engine *eng, const struct dast_request *req,
   pl_tokens_dynamic(&es->dyn, &es->btok, &t1);
   pl_tokens_free(&t1);
   ep_jobs(es);
+}
+
+static void base_after_refresh(struct pl_ep *es, void *ud, bool ok)
+{
+  (void)ud;
+  if(ok && base_submit(es)) return;
+  es->running--;
+  if(!ok || es->nbase == 0) {
+    ep_maybe_done(es);
+    return;
+  }
+  base_done(es); /* the second baseline could not be sent: reuse the first */
+}
+
+static void base_cb(struct dast_engine *eng, const struct dast_request *req,
+                    const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  (void)req;
+  struct pl_ep *es = ud;
+  es->running--;
+  if(resp->err == DAST_ECANCEL || (resp->err && es->nbase == 0 && !resp->status)) {
+    /* unreachable endpoint (or the budget ran out): nothing to probe */
+    ep_maybe_done(es);
+    return;
+  }
+  struct pl_subject v;
+  pl_subject_view(&v, resp);
+  pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
+  if(resp->time_us > es->base_us) es->base_us = resp->time_us;
+  es->nbase++;
+  if(es->nbase == 1 && base_send(es)) return;
+  base_done(es);
 }
 
 /* Cookies the jar holds for the endpoint become insertion points (the
@@ -615,25 +725,14 @@ static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
   es->a = a;
   es->ep = ep;
   es->orig = ep;
-  add_jar_cookies(es);
   a->in_flight++;
-  struct dast_built b;
-  if(dast_endpoint_build(ep, -1, NULL, false, &b)) {
-    ep_maybe_done(es);
-    return;
+  add_jar_cookies(es);
+  es->csrf = pl_csrf_index(ep);
+  if(es->csrf >= 0 && !es->own) {
+    es->own = dast_endpoint_dup(ep);
+    es->ep = es->own;
   }
-  struct dast_request r = {.method = b.method, .url = b.url,
-                           .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
-                           .body = b.body, .body_len = b.body_len,
-                           .max_redirects = a->cfg->max_redirects};
-  dast_err e = dast_engine_submit(a->eng, &r, base_cb, es);
-  dast_built_free(&b);
-  if(e) {
-    DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: baseline not sent: %s", ep->url, dast_strerror(e));
-    ep_maybe_done(es);
-    return;
-  }
-  es->running++;
+  if(!base_send(es)) ep_maybe_done(es);
 }
 
 static void ep_next(struct dast_attack *a)

@@ -83,6 +83,9 @@ struct pl_job {
   bool finished;
   struct dast_built sent;      /* the last probe as sent (evidence, curl) */
   struct dast_built planted;   /* stored-xss: the planting request */
+  char *pend_value, *pend_url; /* a probe waiting for a fresh anti-CSRF token */
+  int pend_timeout;
+  bool refreshed;
   bool hint_only;             /* timing in the standard profile: needs a hint */
   struct pl_job *next;        /* every job of the endpoint */
   struct pl_job *snext;       /* serial queue */
@@ -93,6 +96,7 @@ struct pl_ep {
   const struct dast_endpoint *ep;   /* what jobs probe: `orig`, or `own` with cookie points */
   const struct dast_endpoint *orig; /* the inventory's endpoint (borrowed) */
   struct dast_endpoint *own;        /* orig + the jar's cookies as insertion points, or NULL */
+  long csrf;                        /* index of a rotating-token field, or -1 */
   struct pl_subject base[2];
   int nbase;
   struct pl_tokens btok, dyn;

@@ -29,6 +29,8 @@ struct app {
   char guestbook[8192]; /* stored unescaped */
   char notes[8192];     /* stored, rendered escaped */
   struct evhttp_connection *client;
+  unsigned tokens[64]; /* issued, single-use anti-CSRF tokens */
+  unsigned next_token;
 };
 
 struct later {
@@ -423,6 +425,27 @@ static void handler(struct evhttp_request *req, void *ud)
       evhttp_add_header(out, "Access-Control-Allow-Credentials", "true");
     }
     send_html(req, 200, "{\"user\":\"bob\"}");
+  } else if(!strcmp(path, "/tokform")) {
+    /* a new single-use token on every render */
+    unsigned t = 0x5eed0000u + ++a->next_token * 7919u;
+    a->tokens[a->next_token % 64] = t;
+    char page[256];
+    snprintf(page, sizeof(page), "<html><body><form method=post action=/tokpost><input type=hidden name=csrf_token value=\"%x\"><input name=q></form></body></html>", t);
+    send_html(req, 200, page);
+  } else if(!strcmp(path, "/tokpost")) {
+    char *tok = param(req, "csrf_token"), *q = param(req, "q");
+    unsigned t = (unsigned)strtoul(tok, NULL, 16);
+    bool ok = false;
+    for(int i = 0; i < 64; i++)
+      if(t && a->tokens[i] == t) {
+        a->tokens[i] = 0;
+        ok = true;
+      }
+    char page[512];
+    snprintf(page, sizeof(page), "<html><body>%s %s</body></html>", ok ? "Posted:" : "Invalid token", ok ? q : "");
+    send_html(req, ok ? 200 : 403, page);
+    free(tok);
+    free(q);
   } else if(!strcmp(path, "/prefs")) {
     evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
     send_html(req, 200, "<html><body>saved</body></html>");
@@ -772,6 +795,24 @@ TEST(cookie_set_by_the_app_is_an_insertion_point)
   ASSERT_STREQ(f->param, "theme");
   ASSERT_STREQ(f->param_kind, "cookie");
   ASSERT(!find(&s, "sqli-error", "/search-safe?q="));
+  scan_free(&s);
+}
+
+TEST(rotating_csrf_token_is_refreshed)
+{
+  static const char *const only[] = {"xss-reflected", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  char *url = dast_aprintf("http://127.0.0.1:%d/tokpost", s.app.port);
+  struct dast_endpoint *ep = dast_endpoint_new("POST", url, DAST_SRC_FORM);
+  free(url);
+  ep->tmpl = dast_strdup("/tokpost");
+  ep->found_on = dast_aprintf("http://127.0.0.1:%d/tokform", s.app.port);
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "csrf_token", "5eed0001", "hidden");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "q", "hello", "text");
+  s.eps[s.neps++] = ep;
+  scan_run(&s);
+  EXPECT_CONFIRMED(&s, "xss-reflected", "/tokpost");
   scan_free(&s);
 }
 
