@@ -816,6 +816,26 @@ TEST(rotating_csrf_token_is_refreshed)
   scan_free(&s);
 }
 
+TEST(budget_expiry_ends_the_attack_cleanly)
+{
+  static const char *const only[] = {"sqli-time", "sqli-error", "xss-reflected", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  /* a new engine with a 1 s budget (the config is read at engine creation) */
+  dast_engine_free(s.eng);
+  dast_attack_free(s.attack);
+  s.cfg.max_time = 1.0;
+  char err[256];
+  ASSERT_EQ(dast_engine_new(s.base, &s.cfg, s.scope, &s.eng, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(dast_attack_new(s.eng, &s.cfg, s.checks, &s.attack, err, sizeof(err)), DAST_OK);
+  for(int i = 0; i < 12; i++) add_ep(&s, "GET", i % 2 ? "/slow" : "/sleepy", "query", "q", "1");
+  uint64_t t0 = dast_now_us();
+  scan_run(&s);
+  ASSERT_LE((dast_now_us() - t0) / 1000, 8000);
+  ASSERT(dast_engine_expired(s.eng));
+  scan_free(&s);
+}
+
 TEST(passive_profile_sends_nothing)
 {
   struct scan s;
