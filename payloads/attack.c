@@ -13,7 +13,9 @@
  * collects out-of-band hits.
  *
  * Every decision is made in engine callbacks; nothing blocks.  All random
- * values come from a->rng, seeded from cfg->seed.  One finding per
+ * values come from per-job generators seeded from cfg->seed and the job's
+ * identity (check, method, template, insertion point), so a --seed rerun
+ * sends the same values whatever order responses arrive in.  One finding per
  * (check, method, template, insertion point): findings are keyed by their
  * fingerprint and the most confident one is kept. */
 #include "payloads/attack_int.h"
@@ -218,7 +220,7 @@ static void job_cb(struct dast_engine *eng, const struct dast_request *req,
 void pl_job_vars(struct pl_job *j)
 {
   const struct dast_endpoint *ep = j->es->ep;
-  pl_vars_fresh(&j->v, &j->es->a->rng);
+  pl_vars_fresh(&j->v, &j->rng);
   j->v.orig = j->ip >= 0 ? ep->params[j->ip].value : "";
   j->v.xml = ep->body;
   j->v.oob_base = j->es->a->oob ? dast_oob_url(j->es->a->oob) : NULL;
@@ -444,6 +446,12 @@ static struct pl_job *job_new(struct pl_ep *es, const struct pl_check *c, long i
   j->c = c;
   j->ip = ip;
   j->target = target;
+  char *id = dast_aprintf("%s|%s|%s|%ld|%s|%s", c->id, es->orig->method,
+                          es->orig->tmpl ? es->orig->tmpl : es->orig->url, ip,
+                          ip >= 0 ? es->ep->params[ip].name : "", target ? target : "");
+  uint64_t seed = es->a->cfg->seed_set ? es->a->cfg->seed : 0x64617374ULL;
+  dast_rng_seed(&j->rng, seed ^ dast_hash64(id, strlen(id), 0));
+  free(id);
   j->next = es->all;
   es->all = j;
   return j;
@@ -498,9 +506,22 @@ static char *scope_key(const struct pl_check *c, const struct dast_endpoint *ep,
   return dast_aprintf("%s|%s|%s|%s", c->id, target, ep->method, tmpl);
 }
 
+/* A check probes parameters unless it only names targets (or is files). */
 static bool param_level(const struct pl_check *c)
 {
-  return !c->ntargets && c->strategy != PL_S_FILES;
+  return (c->ip_mask || !c->ntargets) && c->strategy != PL_S_FILES;
+}
+
+/* Timing jobs wait for the rest of the endpoint and run one at a time. */
+static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
+{
+  j->hint_only = hint_only;
+  if(j->c->strategy == PL_S_TIMING) {
+    j->snext = es->serial;
+    es->serial = j;
+  } else {
+    job_run(j);
+  }
 }
 
 /* Creates the jobs of one check on one endpoint. */
@@ -541,17 +562,11 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
       if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
                      (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))))
         continue;
-      struct pl_job *j = job_new(es, c, (long)i, NULL);
-      j->hint_only = hint_only;
+      queue_job(es, job_new(es, c, (long)i, NULL), hint_only);
       any = true;
-      if(c->strategy == PL_S_TIMING) {
-        j->snext = es->serial;
-        es->serial = j;
-      } else {
-        job_run(j);
-      }
     }
-  } else {
+  }
+  if(!param_level(c) || c->ntargets) {
     const char *one[] = {"endpoint"};
     const char *const *targets = c->ntargets ? (const char *const *)c->targets : one;
     size_t nt = c->ntargets ? c->ntargets : 1;
@@ -560,15 +575,8 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
       bool first = seen_once(a, key);
       free(key);
       if(!first) continue;
-      struct pl_job *j = job_new(es, c, -1, targets[t]);
-      j->hint_only = hint_only;
+      queue_job(es, job_new(es, c, -1, targets[t]), hint_only);
       any = true;
-      if(c->strategy == PL_S_TIMING) {
-        j->snext = es->serial;
-        es->serial = j;
-      } else {
-        job_run(j);
-      }
     }
   }
   add_tested(a, c, ep, any || !param_level(c),

@@ -69,6 +69,8 @@ struct pl_job {
   const char *path;        /* files strategy: request this URL instead (owned by job) */
   char *path_own;
   int step;
+  struct dast_rng rng;     /* seeded from (scan seed, check, endpoint, point): the
+                            * values do not depend on the order responses arrive */
   size_t pi, ci, ki;       /* payload / control / confirm indexes */
   int round;
   struct pl_vars v;

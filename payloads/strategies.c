@@ -480,7 +480,7 @@ static void timing_probe(struct pl_job *j)
     pl_job_finish(j);
     return;
   }
-  struct dast_rng *r = &j->es->a->rng;
+  struct dast_rng *r = &j->rng;
   pl_job_vars(j);
   j->s1 = (unsigned)dast_rng_range(r, j->c->sleep_min, j->c->sleep_max);
   j->s2 = j->s1 + (unsigned)dast_rng_range(r, 1, 2);

@@ -446,6 +446,13 @@ static void handler(struct evhttp_request *req, void *ud)
     send_html(req, ok ? 200 : 403, page);
     free(tok);
     free(q);
+  } else if(!strcmp(path, "/visits")) {
+    /* INSERT INTO visits(ip) VALUES('<X-Forwarded-For>') */
+    const char *x = evhttp_find_header(evhttp_request_get_input_headers(req), "X-Forwarded-For");
+    int q = 0;
+    for(const char *p = x; p && *p; p++) q += *p == '\'';
+    if(q % 2) send_html(req, 500, "<html><body>PG::SyntaxError: ERROR:  unterminated quoted string at or near \"'\"</body></html>");
+    else send_html(req, 200, "<html><body>visit counted</body></html>");
   } else if(!strcmp(path, "/prefs")) {
     evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
     send_html(req, 200, "<html><body>saved</body></html>");
@@ -833,6 +840,25 @@ TEST(budget_expiry_ends_the_attack_cleanly)
   scan_run(&s);
   ASSERT_LE((dast_now_us() - t0) / 1000, 8000);
   ASSERT(dast_engine_expired(s.eng));
+  scan_free(&s);
+}
+
+TEST(header_insertion_point)
+{
+  static const char *const only[] = {"sqli-error", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  add_ep(&s, "GET", "/visits", "query", NULL, NULL);
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "sqli-error", "/visits");
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
+  ASSERT_STREQ(f->param, "X-Forwarded-For");
+  ASSERT_STREQ(f->param_kind, "header");
+  ASSERT_CONTAINS(f->curl, "-H 'X-Forwarded-For: ");
+  ASSERT(!find(&s, "sqli-error", "/search-safe?q="));
   scan_free(&s);
 }
 
