@@ -448,6 +448,11 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
       pl_job_finish(j);
     }
   } else {
+    if(j->round == 1) {
+      /* held once only: chance on a page that changes by itself */
+      dast_finding_free(j->best);
+      j->best = NULL;
+    }
     bool_next_pair(j);
   }
   free(pt);
