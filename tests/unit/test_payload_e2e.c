@@ -73,13 +73,13 @@ static char *esc(const char *s)
 {
   char *o = malloc(strlen(s) * 6 + 1), *p = o;
   for(; *s; s++) {
-    switch(*s) {
-    case '<': p += sprintf(p, "&lt;"); break;
-    case '>': p += sprintf(p, "&gt;"); break;
-    case '&': p += sprintf(p, "&amp;"); break;
-    case '"': p += sprintf(p, "&quot;"); break;
-    case '\'': p += sprintf(p, "&#39;"); break;
-    default: *p++ = *s;
+    const char *r = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
+                  : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+    if(r) {
+      memcpy(p, r, strlen(r));
+      p += strlen(r);
+    } else {
+      *p++ = *s;
     }
   }
   *p = '\0';
@@ -205,8 +205,10 @@ static void h_file(struct evhttp_request *req, bool safe)
   /* resolve . and .. and // */
   char *segs[64];
   int n = 0;
-  for(char *s = strtok(path, "/"); s && n < 64; s = strtok(NULL, "/")) {
-    if(!strcmp(s, ".")) continue;
+  for(char *s = path, *next; s && n < 64; s = next) {
+    next = strchr(s, '/');
+    if(next) *next++ = '\0';
+    if(!*s || !strcmp(s, ".")) continue;
     if(!strcmp(s, "..")) {
       if(n) n--;
       continue;
@@ -367,7 +369,7 @@ static void fake_jndi(struct app *a, const char *s)
 {
   const char *j = s ? strstr(s, "${jndi:ldap://127.0.0.1:") : NULL;
   if(!j) return;
-  int port = atoi(j + 24);
+  int port = (int)strtol(j + 24, NULL, 10);
   const char *slash = strchr(j + 24, '/');
   if(!slash || port <= 0) return;
   struct ldapc *c = calloc(1, sizeof(*c));
@@ -472,7 +474,7 @@ static void handler(struct evhttp_request *req, void *ud)
     char *q = param(req, "q");
     const char *s = strstr(q, "SLEEP(");
     if(!s) s = strstr(q, "sleep(");
-    int secs = s ? atoi(s + 6) : 0;
+    int secs = s ? (int)strtol(s + 6, NULL, 10) : 0;
     if(strchr(q, '\'') && !strstr(q, "-- ")) secs = 0; /* unbalanced: syntax error */
     send_later(a, req, secs * 1000 + 20, "<html><body>ok</body></html>");
     free(q);
