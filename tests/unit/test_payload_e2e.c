@@ -455,6 +455,14 @@ static void handler(struct evhttp_request *req, void *ud)
     for(const char *p = x; p && *p; p++) q += *p == '\'';
     if(q % 2) send_html(req, 500, "<html><body>PG::SyntaxError: ERROR:  unterminated quoted string at or near \"'\"</body></html>");
     else send_html(req, 200, "<html><body>visit counted</body></html>");
+  } else if(!strcmp(path, "/report")) {
+    char *y = param(req, "year"), *end;
+    (void)strtol(y, &end, 10);
+    if(*end || !*y)
+      send_html(req, 500, "<pre>Traceback (most recent call last):\n  File \"/srv/app.py\", line 12, in report\n    year = int(request.args['year'])\nValueError: invalid literal for int()</pre>");
+    else
+      send_html(req, 200, "<html><body>sales report</body></html>");
+    free(y);
   } else if(!strcmp(path, "/prefs")) {
     evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
     send_html(req, 200, "<html><body>saved</body></html>");
@@ -842,6 +850,19 @@ TEST(budget_expiry_ends_the_attack_cleanly)
   scan_run(&s);
   ASSERT_LE((dast_now_us() - t0) / 1000, 8000);
   ASSERT(dast_engine_expired(s.eng));
+  scan_free(&s);
+}
+
+TEST(error_disclosure_per_parameter)
+{
+  static const char *const only[] = {"error-disclosure-probe", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  add_ep(&s, "GET", "/report", "query", "year", "2024");
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  EXPECT_CONFIRMED(&s, "error-disclosure-probe", "/report?year=");
+  ASSERT(!find(&s, "error-disclosure-probe", "/search-safe?q="));
   scan_free(&s);
 }
 
