@@ -275,7 +275,7 @@ static void finish(struct dast_service *svc, struct dast_store *st, struct dast_
     res.verdict = "incomplete"; /* never a pass for a scan that did not finish */
     if(res.exit_code < 2) res.exit_code = 2;
   }
-  res.error = err && *err ? err : NULL;
+  res.error = err && *err ? err : report ? NULL : "the scan produced no report";
   if(shutdown) res.error = "the service stopped while this scan was running";
   else if(cancelled) res.error = "cancelled";
   res.requests = atomic_load(&job->ctl.requests);
