@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "reports/gate.h"
 #include "scanner/engine/url.h"
 #include "scanner/serve_int.h"
 
@@ -149,6 +150,8 @@ static int vet_config(const struct dast_service *svc, struct dast_config *cfg, c
   if((st = check_regexes("scope.include", &cfg->include, errbuf, errlen))) return st;
   if((st = check_regexes("scope.exclude", &cfg->exclude, errbuf, errlen))) return st;
   confine_scope(svc, cfg);
+  double cap = svc->opts.max_scan_time;
+  if(cap > 0 && (cfg->max_time <= 0 || cfg->max_time > cap)) cfg->max_time = cap;
   /* the service never writes files for a scan nor shows secrets */
   cfg->show_secrets = false;
   cfg->quiet = true;
@@ -156,6 +159,8 @@ static int vet_config(const struct dast_service *svc, struct dast_config *cfg, c
   if(svc->checks_dir && !cfg->checks_dirs.n) dast_strlist_add(&cfg->checks_dirs, svc->checks_dir);
   return 0;
 }
+
+static int vet_gate(struct dast_service *svc, struct dast__job *job, char *errbuf, size_t errlen);
 
 int dast__job_from_json(struct dast_service *svc, const json_t *req, struct dast__job **out,
                         char *errbuf, size_t errlen)
@@ -177,6 +182,10 @@ int dast__job_from_json(struct dast_service *svc, const json_t *req, struct dast
   job->suppressions = files.suppressions ? json_deep_copy(files.suppressions) : NULL;
   job->baseline_report = files.baseline_report ? json_deep_copy(files.baseline_report) : NULL;
   job->baseline_scan_id = files.baseline_scan_id ? dast_strdup(files.baseline_scan_id) : NULL;
+  if((st = vet_gate(svc, job, errbuf, errlen))) {
+    dast__job_free(job);
+    return st;
+  }
   dast_scan_ctl_init(&job->ctl);
   *out = job;
   return 0;
@@ -220,7 +229,7 @@ static dast_err prepare_files(struct dast__job *job, struct dast_store *st, char
     char *text;
     e = dast_store_report_get(st, job->baseline_scan_id, &text, NULL);
     if(e) {
-      snprintf(errbuf, errlen, "gate.baseline.scan_id: no report for scan '%s'",
+      snprintf(errbuf, errlen, "gate.baseline.scan_id: no report for scan '%.40s'",
                job->baseline_scan_id);
       return e;
     }
@@ -293,6 +302,49 @@ static void strip_dir(char *msg, const char *dir)
   size_t pl = strlen(prefix);
   char *p;
   while((p = strstr(msg, prefix))) memmove(p, p + pl, strlen(p + pl) + 1);
+}
+
+/* Rewrites a gate error in the request's vocabulary: "--fail-on: x" →
+ * "gate.fail_on: x", "suppressions: x" → "gate.suppressions: x". */
+static void gate_msg(const char *err, char *out, size_t outlen)
+{
+  static const char *const map[][2] = {
+    {"--fail-on", "gate.fail_on"},     {"--exit-code-fail", "gate.exit_code_fail"},
+    {"policy", "gate.policy"},         {"suppressions", "gate.suppressions"},
+    {"baseline.json", "gate.baseline"}, {"gate.", ""}};
+  for(size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+    size_t n = strlen(map[i][0]);
+    if(!strncmp(err, map[i][0], n)) {
+      snprintf(out, outlen, "%s%s", map[i][1], err + (map[i][1][0] ? n : 0));
+      return;
+    }
+  }
+  snprintf(out, outlen, "gate: %s", err);
+}
+
+/* Dry-runs the gate with the request's options and inline files, so a bad
+ * policy, suppression list, baseline or threshold is a 400 at submission
+ * rather than a failed scan after a long queue.  A baseline given by scan id
+ * is resolved here, once: the scan is gated against that report even if
+ * the baseline scan is deleted later. */
+static int vet_gate(struct dast_service *svc, struct dast__job *job, char *errbuf, size_t errlen)
+{
+  char dir[] = "/tmp/dastgate-gate-XXXXXX";
+  char err[512] = "";
+  struct dast_gate *g = NULL;
+  dast_err e = prepare_files(job, svc->store, dir, err, sizeof(err));
+  if(!e && dast_gate_new(&job->cfg, &g, err, sizeof(err))) e = DAST_EPARSE;
+  dast_gate_free(g);
+  remove_files(job, dir);
+  char **paths[] = {&job->cfg.policy_file, &job->cfg.suppressions_file, &job->cfg.baseline_file};
+  for(size_t i = 0; i < 3; i++) {
+    free(*paths[i]); /* the worker writes its own copies when the scan runs */
+    *paths[i] = NULL;
+  }
+  if(!e) return 0;
+  strip_dir(err, dir);
+  gate_msg(err, errbuf, errlen);
+  return e == DAST_EIO && !strstr(err, "scan_id") ? 500 : 400;
 }
 
 static void run_job(struct dast_service *svc, struct dast_store *st, struct dast__job *job)

@@ -26,6 +26,7 @@ static void usage(FILE *f)
         "  --max-queue N             queued scans before 503 (default 1000)\n"
         "  --max-body BYTES          request body limit (default 1048576)\n"
         "  --checks-dir DIR          extra checks folder for every scan\n"
+        "  --max-scan-time SECONDS   cap every scan's time budget (default: none)\n"
         "  --requeue-interrupted     re-run scans a restart interrupted (without auth)\n"
         "  --insecure-no-auth        no token (only on a loopback address)\n"
         "  --port-file FILE          write the bound port here once listening\n"
@@ -99,7 +100,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a, char *err, si
     else {
       static const char *const valued[] = {"--listen", "--db", "--token-file", "--allow-target",
                                            "--max-parallel", "--max-queue", "--max-body",
-                                           "--checks-dir", "--port-file", NULL};
+                                           "--checks-dir", "--port-file", "--max-scan-time",
+                                           NULL};
       size_t k = 0;
       while(valued[k] && strcmp(f, valued[k])) k++;
       if(!valued[k]) {
@@ -128,7 +130,17 @@ static int parse_args(int argc, char **argv, struct serve_args *a, char *err, si
         else a->o.max_body = (size_t)n;
         break;
       case 7: a->o.checks_dir = v; break;
-      default: a->port_file = v; break;
+      case 8: a->port_file = v; break;
+      default: {
+        char *end;
+        double d = strtod(v, &end);
+        if(*end || !(d > 0) || d > 1e7) {
+          snprintf(err, errlen, "serve: %s '%s': expected seconds > 0", f, v);
+          return 3;
+        }
+        a->o.max_scan_time = d;
+        break;
+      }
       }
     }
   }

@@ -110,6 +110,8 @@ static atomic_bool last_scope_refuses_outside, last_scope_allows_target;
 static char last_header[256];
 static pthread_mutex_t last_mu = PTHREAD_MUTEX_INITIALIZER;
 static char outside_url[128];
+static _Atomic double last_max_time;
+static double opt_max_scan_time;
 
 static size_t sink(char *p, size_t sz, size_t n, void *ud)
 {
@@ -122,6 +124,7 @@ static int stub_scan(const struct dast_config *cfg, struct dast_scan_ctl *ctl, j
                      char *errbuf, size_t errlen)
 {
   atomic_fetch_add(&scans_started, 1);
+  atomic_store(&last_max_time, cfg->max_time);
   *report = NULL;
   if(strstr(cfg->target, "broken")) {
     snprintf(errbuf, errlen, "target answered nothing useful");
@@ -226,6 +229,7 @@ static dast_err svc_start_opts(struct svc_run *r, int parallel, bool requeue, co
   o.max_parallel = parallel;
   o.max_body = 64 * 1024;
   o.requeue_interrupted = requeue;
+  o.max_scan_time = opt_max_scan_time;
   o.run_scan = stub_scan;
   char err[256] = "";
   dast_err e = dast_service_new(&o, &r->svc, err, sizeof(err));
@@ -755,6 +759,95 @@ TEST(secrets_never_stored)
     ASSERT(!dast_memmem(b.data, b.len, "SEKRIT", 6));
     dast_buf_free(&b);
   }
+}
+
+TEST(gate_inputs_checked_at_submit)
+{
+  struct svc_run r;
+  ASSERT(svc_start(&r, 2));
+  struct {
+    const char *gate, *msg;
+  } cases[] = {
+    {"{\"fail_on\":\"extreme\"}", "gate.fail_on"},
+    {"{\"exit_code_fail\":200}", "gate.exit_code_fail"},
+    {"{\"suppressions\":[{\"fingerprint\":\"x\"}]}", "gate.suppressions"},
+    {"{\"policy\":\"this is { not json\"}", "gate.policy"},
+    {"{\"baseline\":{\"scan_id\":\"0123456789abcdef\"}}", "gate.baseline.scan_id"},
+    {"{\"baseline\":{\"report\":{\"findings\":7}}}", "gate.baseline"},
+  };
+  char body[512];
+  struct resp rs;
+  int started = atomic_load(&scans_started);
+  for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    snprintf(body, sizeof(body), "{\"target\":\"http://127.0.0.1:%d/\",\"gate\":%s}", tgt.port,
+             cases[i].gate);
+    http(&r, "POST", "/api/v1/scans", body, TOKEN, &rs);
+    if(rs.code != 400 || !jget(&rs, "error") || !strstr(jget(&rs, "error"), cases[i].msg))
+      fprintf(stderr, "  case %zu: %ld %s\n", i, rs.code, rs.body.data ? rs.body.data : "");
+    ASSERT_EQ(rs.code, 400);
+    ASSERT_CONTAINS(jget(&rs, "error"), cases[i].msg);
+    ASSERT(!strstr(rs.body.data, "/tmp/"));
+    resp_free(&rs);
+  }
+  usleep(50000);
+  ASSERT_EQ(atomic_load(&scans_started), started);
+
+  /* a baseline by scan id: the same finding again is "existing" and, with
+   * fail_on_new_only, passes; the baseline is resolved at submission */
+  char base[24], next[24], path[96];
+  ASSERT_EQ(submit(&r, "/vuln", NULL, base), 202);
+  char *st = wait_status(&r, base, "done", 5000);
+  ASSERT_STREQ(st, "done");
+  free(st);
+  snprintf(body, sizeof(body), "\"gate\":{\"fail_on_new_only\":true,\"baseline\":{\"scan_id\":\"%s\"}}",
+           base);
+  ASSERT_EQ(submit(&r, "/vuln?again", body, next), 202);
+  snprintf(path, sizeof(path), "/api/v1/scans/%s", base);
+  http(&r, "DELETE", path, NULL, TOKEN, &rs);
+  ASSERT_EQ(rs.code, 204);
+  resp_free(&rs);
+  st = wait_status(&r, next, "done", 5000);
+  ASSERT_STREQ(st, "done");
+  free(st);
+  snprintf(path, sizeof(path), "/api/v1/scans/%s/gate", next);
+  http(&r, "GET", path, NULL, TOKEN, &rs);
+  ASSERT_STREQ(jget(&rs, "verdict"), "pass");
+  ASSERT_EQ(json_integer_value(json_object_get(rs.json, "exit_code")), 0);
+  resp_free(&rs);
+  /* without the baseline the same scan fails */
+  ASSERT_EQ(submit(&r, "/vuln", NULL, next), 202);
+  st = wait_status(&r, next, "done", 5000);
+  free(st);
+  http(&r, "GET", path, NULL, TOKEN, &rs);
+  resp_free(&rs);
+  snprintf(path, sizeof(path), "/api/v1/scans/%s/gate", next);
+  http(&r, "GET", path, NULL, TOKEN, &rs);
+  ASSERT_STREQ(jget(&rs, "verdict"), "fail");
+  resp_free(&rs);
+  svc_stop(&r);
+}
+
+TEST(max_scan_time_caps_every_scan)
+{
+  struct svc_run r;
+  opt_max_scan_time = 30;
+  bool ok = svc_start(&r, 1);
+  opt_max_scan_time = 0;
+  ASSERT(ok);
+  char id[24];
+  ASSERT_EQ(submit(&r, "/", "\"limits\":{\"max_time\":1000}", id), 202);
+  char *st = wait_status(&r, id, "done", 5000);
+  free(st);
+  ASSERT(atomic_load(&last_max_time) == 30);
+  ASSERT_EQ(submit(&r, "/", "\"limits\":{\"max_time\":5}", id), 202);
+  st = wait_status(&r, id, "done", 5000);
+  free(st);
+  ASSERT(atomic_load(&last_max_time) == 5);
+  ASSERT_EQ(submit(&r, "/", NULL, id), 202); /* no budget asked: the cap applies */
+  st = wait_status(&r, id, "done", 5000);
+  free(st);
+  ASSERT(atomic_load(&last_max_time) == 30);
+  svc_stop(&r);
 }
 
 TEST(refuses_to_start_without_token_or_allowlist)
