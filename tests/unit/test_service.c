@@ -354,6 +354,23 @@ static char *wait_status(struct svc_run *r, const char *id, const char *want, in
   return st;
 }
 
+/* Polls until the scan's live progress shows at least `n` requests: its
+ * scan function is running (the store says "running" by then). */
+static bool wait_requests(struct svc_run *r, const char *id, long n, int max_ms)
+{
+  char path[96];
+  snprintf(path, sizeof(path), "/api/v1/scans/%s", id);
+  for(int waited = 0; waited <= max_ms; waited += 20) {
+    struct resp rs;
+    http(r, "GET", path, NULL, TOKEN, &rs);
+    long got = json_integer_value(json_object_get(json_object_get(rs.json, "progress"), "requests"));
+    resp_free(&rs);
+    if(got >= n) return true;
+    usleep(20000);
+  }
+  return false;
+}
+
 /* ---------- tests ---------- */
 
 TEST(setup)
@@ -625,10 +642,16 @@ TEST(cancel_running_and_queued)
                                                "queue_position")),
             1);
   resp_free(&rs);
+  /* live progress from the scan's counters (the stub counts as it goes) */
   snprintf(path, sizeof(path), "/api/v1/scans/%s", slow);
-  http(&r, "GET", path, NULL, TOKEN, &rs);
-  ASSERT(json_integer_value(json_object_get(json_object_get(rs.json, "progress"), "requests")) >= 1);
-  resp_free(&rs);
+  long requests = 0;
+  for(int i = 0; i < 150 && requests < 2; i++) {
+    http(&r, "GET", path, NULL, TOKEN, &rs);
+    requests = json_integer_value(json_object_get(json_object_get(rs.json, "progress"), "requests"));
+    resp_free(&rs);
+    if(requests < 2) usleep(20000);
+  }
+  ASSERT(requests >= 2);
   http(&r, "DELETE", path, NULL, TOKEN, &rs);
   ASSERT_EQ(rs.code, 409);
   resp_free(&rs);
@@ -921,7 +944,8 @@ TEST(crash_safety_sigkill_mid_scan)
     st = wait_status(&r, slow_id, "running", 5000);
     st2 = wait_status(&r, queued_id, "running", 5000);
   }
-  ok = ok && st && !strcmp(st, "running") && st2 && !strcmp(st2, "running");
+  ok = ok && st && !strcmp(st, "running") && st2 && !strcmp(st2, "running") &&
+       wait_requests(&r, slow_id, 2, 5000) && wait_requests(&r, queued_id, 2, 5000);
   free(st);
   free(st2);
   kill(pid, SIGKILL); /* always, even when a step above failed */
@@ -966,10 +990,12 @@ TEST(crash_safety_sigkill_mid_scan)
   int started = atomic_load(&scans_started);
   ASSERT_EQ(svc_start_opts(&r, 2, true, db), DAST_OK);
   st = wait_status(&r, slow_id, "running", 5000);
+  for(int i = 0; i < 250 && atomic_load(&scans_started) <= started; i++) usleep(20000);
+  bool rerun = atomic_load(&scans_started) > started;
+  svc_stop(&r); /* a clean stop interrupts them again, keeping their partial report */
   ASSERT_STREQ(st, "running");
   free(st);
-  ASSERT(atomic_load(&scans_started) > started);
-  svc_stop(&r); /* a clean stop interrupts them again, keeping their partial report */
+  ASSERT(rerun);
   ASSERT_EQ(dast_store_open(db, &s, err, sizeof(err)), DAST_OK);
   json_t *scan;
   ASSERT_EQ(dast_store_scan_get(s, slow_id, &scan), DAST_OK);
