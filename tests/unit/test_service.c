@@ -184,7 +184,11 @@ static int stub_scan(const struct dast_config *cfg, struct dast_scan_ctl *ctl, j
     dast_finding_fingerprint(f);
     atomic_store(&ctl->findings, 1);
   }
+  struct dast_stats stats = {0};
+  stats.requests = stats.responses = 1; /* the one real request above */
+  stats.status_class[2] = 1;
   struct dast_scan_result res = {0};
+  res.stats = &stats;
   res.cfg = cfg;
   res.target = cfg->target;
   res.started = res.finished = (int64_t)time(NULL);
