@@ -212,8 +212,9 @@ static dast_err write_file(const char *dir, const char *name, const json_t *v, c
   char *text = json_is_string(v) ? dast_strdup(json_string_value(v))
                                  : json_dumps(v, JSON_INDENT(1) | JSON_ENCODE_ANY);
   if(!text) dast_oom();
-  int fd = open(*path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // cppcheck-suppress nullPointerRedundantCheck ; dast_oom() does not return
   size_t n = strlen(text);
+  int fd = open(*path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   bool ok = fd >= 0 && write(fd, text, n) == (ssize_t)n;
   if(fd >= 0 && close(fd)) ok = false;
   free(text);
@@ -474,7 +475,7 @@ static dast_err check_opts(struct dast_service *svc, const struct dast_service_o
     snprintf(errbuf, errlen, "at least one --allow-target REGEX is required");
     return DAST_EINVAL;
   }
-  svc->allow = dast_calloc(n, sizeof(*svc->allow));
+  svc->allow = dast_calloc(n, sizeof(struct dast_re *));
   svc->allow_src = dast_calloc(n, sizeof(*svc->allow_src));
   for(size_t i = 0; i < n; i++) {
     char msg[160];
@@ -518,11 +519,15 @@ static dast_err bind_http(struct dast_service *svc, char *errbuf, size_t errlen)
              strerror(errno));
     return DAST_ENET;
   }
-  struct sockaddr_storage ss;
-  socklen_t sl = sizeof(ss);
-  if(!getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&ss, &sl))
-    svc->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                               : ((struct sockaddr_in *)&ss)->sin_port);
+  union {
+    struct sockaddr sa;
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+  } u;
+  memset(&u, 0, sizeof(u));
+  socklen_t sl = sizeof(u);
+  if(!getsockname(evhttp_bound_socket_get_fd(sock), &u.sa, &sl))
+    svc->port = ntohs(u.sa.sa_family == AF_INET6 ? u.in6.sin6_port : u.in4.sin_port);
   dast__api_install(svc);
   return DAST_OK;
 }

@@ -65,6 +65,7 @@ static void send_json(struct evhttp_request *req, int code, json_t *j)
   char *s = json_dumps(j, JSON_COMPACT);
   json_decref(j);
   if(!s) dast_oom();
+  // cppcheck-suppress nullPointerRedundantCheck ; dast_oom() does not return
   send_text(req, code, "application/json", s, strlen(s));
   free(s);
 }
