@@ -292,6 +292,9 @@ static void finish(struct dast_service *svc, struct dast_store *st, struct dast_
   res.endpoints = atomic_load(&job->ctl.endpoints);
   if(dast_store_scan_finish(st, job->id, &res, dast__now_ms()))
     DAST_LOG(DAST_LOG_ERROR, "serve", "scan %s: could not store its result", job->id);
+  DAST_LOG(DAST_LOG_INFO, "serve", "scan %s %s: verdict %s, exit %d, %llu requests", job->id,
+           res.status, res.verdict ? res.verdict : "-", res.exit_code,
+           (unsigned long long)res.requests);
 }
 
 /* Removes every "dir/" from msg: error messages name the gate files, and the
@@ -356,6 +359,7 @@ static void run_job(struct dast_service *svc, struct dast_store *st, struct dast
     DAST_LOG(DAST_LOG_WARN, "serve", "scan %s: no longer queued; skipped", job->id);
     return;
   }
+  DAST_LOG(DAST_LOG_INFO, "serve", "scan %s started: %s", job->id, job->cfg.target);
   char err[512] = "";
   char dir[] = "/tmp/dastgate-scan-XXXXXX";
   json_t *report = NULL;
@@ -479,11 +483,16 @@ static dast_err check_opts(struct dast_service *svc, const struct dast_service_o
   svc->allow_src = dast_calloc(n, sizeof(*svc->allow_src));
   for(size_t i = 0; i < n; i++) {
     char msg[160];
-    if(dast_re_compile(o->allow_targets[i], 0, &svc->allow[i], msg, sizeof(msg))) {
+    /* anchored at the start of the URL: "example\.com" must not allow
+     * "http://evil.test/?example.com" */
+    char *anchored = dast_aprintf("^(?:%s)", o->allow_targets[i]);
+    dast_err re_err = dast_re_compile(anchored, 0, &svc->allow[i], msg, sizeof(msg));
+    if(re_err) {
+      free(anchored);
       snprintf(errbuf, errlen, "--allow-target '%s': %s", o->allow_targets[i], msg);
       return DAST_EINVAL;
     }
-    svc->allow_src[i] = dast_strdup(o->allow_targets[i]);
+    svc->allow_src[i] = anchored;
     svc->nallow++;
   }
   return DAST_OK;

@@ -554,6 +554,32 @@ TEST(target_outside_allowlist_refused_and_silent)
   svc_stop(&r);
 }
 
+TEST(allowlist_is_anchored_at_the_start)
+{
+  /* an operator who forgets the ^ does not open the service to any URL
+   * that merely contains an allowed one */
+  struct svc_run r = {0};
+  char db[96];
+  fresh_db(db, sizeof(db), "anchor");
+  snprintf(allow_re, sizeof(allow_re), "http://127\\.0\\.0\\.1:%d/", tgt.port);
+  ASSERT_EQ(svc_start_opts(&r, 1, false, db), DAST_OK);
+  char body[256];
+  struct resp rs;
+  snprintf(body, sizeof(body), "{\"target\":\"http://127.0.0.1:%d/?http://127.0.0.1:%d/\"}",
+           outside.port, tgt.port);
+  http(&r, "POST", "/api/v1/scans", body, TOKEN, &rs);
+  long refused = rs.code;
+  resp_free(&rs);
+  char id[24];
+  long accepted = submit(&r, "/", NULL, id);
+  char *st = accepted == 202 ? wait_status(&r, id, "done", 5000) : NULL;
+  svc_stop(&r);
+  ASSERT_EQ(refused, 403);
+  ASSERT_EQ(accepted, 202);
+  ASSERT_STREQ(st, "done");
+  free(st);
+}
+
 TEST(validation_errors_name_the_field)
 {
   struct svc_run r = {0};
