@@ -2,7 +2,9 @@
  * the real engine), proving from the servers' side that it is not an open
  * proxy: a target inside the allowlist that redirects to a path outside it on
  * the same server, or to another origin, never gets a request through, even
- * when the scan request's own include pattern is ".*". */
+ * when the scan request's own include pattern is ".*"; and a target that
+ * never answers stalls neither the API nor the other scans, and its scan
+ * stops within a second of a cancel. */
 #include <curl/curl.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -34,7 +36,7 @@ struct srv {
   struct event *stop;
   pthread_t th;
   int port;
-  atomic_int hits, private_hits;
+  atomic_int hits, private_hits, hang_hits;
   char redirect_to[128];
 };
 
@@ -42,8 +44,12 @@ static void srv_cb(struct evhttp_request *req, void *ud)
 {
   struct srv *s = ud;
   atomic_fetch_add(&s->hits, 1);
-  struct evbuffer *b = evbuffer_new();
   const char *uri = evhttp_request_get_uri(req);
+  if(!strncmp(uri, "/app/hang", 9)) {
+    atomic_fetch_add(&s->hang_hits, 1);
+    return; /* never answers; evhttp frees the request with its connection */
+  }
+  struct evbuffer *b = evbuffer_new();
   const char *to = !strncmp(uri, "/app/start", 10) ? "/private/stolen"
                    : !strncmp(uri, "/app/away", 9) ? s->redirect_to : NULL;
   if(!strncmp(uri, "/private", 8)) atomic_fetch_add(&s->private_hits, 1);
@@ -128,17 +134,22 @@ static void *svc_main(void *ud)
   return NULL;
 }
 
-TEST(redirects_outside_the_allowlist_never_leave)
+static struct srv inside, outside;
+static struct dast_service *svc;
+static pthread_t svc_th;
+static int port;
+static char db[96];
+
+TEST(setup)
 {
   signal(SIGPIPE, SIG_IGN);
   ASSERT_EQ(evthread_use_pthreads(), 0);
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  struct srv inside = {0}, outside = {0};
   srv_start(&outside);
   srv_start(&inside);
   snprintf(inside.redirect_to, sizeof(inside.redirect_to), "http://127.0.0.1:%d/stolen",
            outside.port);
-  char allow[96], db[96];
+  char allow[96];
   snprintf(allow, sizeof(allow), "^http://127\\.0\\.0\\.1:%d/app/", inside.port);
   snprintf(db, sizeof(db), "/tmp/dast-test-svc-engine-%d.db", (int)getpid());
   unlink(db);
@@ -148,36 +159,64 @@ TEST(redirects_outside_the_allowlist_never_leave)
   o.db_path = db;
   o.token = TOKEN;
   o.allow_targets = allowv;
-  o.max_parallel = 1; /* run_scan NULL: the real dast_scan_run */
-  struct dast_service *svc;
+  o.max_parallel = 2; /* run_scan NULL: the real dast_scan_run */
   char err[256];
   ASSERT_EQ(dast_service_new(&o, &svc, err, sizeof(err)), DAST_OK);
-  pthread_t th;
-  pthread_create(&th, NULL, svc_main, svc);
-  int port = dast_service_port(svc);
+  pthread_create(&svc_th, NULL, svc_main, svc);
+  port = dast_service_port(svc);
+}
 
+/* Submits; returns the id (static buffer per call site). */
+static bool submit_scan(const char *path, const char *extra, char id[24])
+{
+  char body[512];
+  snprintf(body, sizeof(body), "{\"target\":\"http://127.0.0.1:%d%s\"%s}", inside.port, path,
+           extra ? extra : "");
+  json_t *j;
+  long code = http(port, "POST", "/api/v1/scans", body, &j);
+  const char *sid = json_string_value(json_object_get(j, "id"));
+  snprintf(id, 24, "%s", sid ? sid : "");
+  json_decref(j);
+  return code == 202 && sid;
+}
+
+/* The scan's status (owned), or NULL. */
+static char *status_of(const char *id)
+{
+  char path[96];
+  snprintf(path, sizeof(path), "/api/v1/scans/%s", id);
+  json_t *j;
+  if(http(port, "GET", path, NULL, &j) != 200) {
+    json_decref(j);
+    return NULL;
+  }
+  const char *st = json_string_value(json_object_get(j, "status"));
+  char *out = st ? dast_strdup(st) : NULL;
+  json_decref(j);
+  return out;
+}
+
+static bool final(const char *st)
+{
+  return st && strcmp(st, "queued") && strcmp(st, "running");
+}
+
+TEST(redirects_outside_the_allowlist_never_leave)
+{
   /* same origin but outside the allowed path, then another origin; the
    * request's own include pattern is wide open */
   const char *starts[] = {"/app/start", "/app/away"};
   for(size_t k = 0; k < 2; k++) {
-    char body[512];
-    snprintf(body, sizeof(body),
-             "{\"target\":\"http://127.0.0.1:%d%s\",\"scope\":{\"include\":[\".*\"]},"
-             "\"limits\":{\"max_time\":10,\"timeout_ms\":2000,\"retries\":0}}",
-             inside.port, starts[k]);
-    json_t *j;
-    ASSERT_EQ(http(port, "POST", "/api/v1/scans", body, &j), 202);
     char id[24];
-    snprintf(id, sizeof(id), "%s", json_string_value(json_object_get(j, "id")));
-    json_decref(j);
-    char path[96];
-    snprintf(path, sizeof(path), "/api/v1/scans/%s", id);
+    ASSERT(submit_scan(starts[k],
+                       ",\"scope\":{\"include\":[\".*\"]},"
+                       "\"limits\":{\"max_time\":10,\"timeout_ms\":2000,\"retries\":0}",
+                       id));
     bool done = false;
     for(int i = 0; i < 750 && !done; i++) {
-      ASSERT_EQ(http(port, "GET", path, NULL, &j), 200);
-      const char *st = json_string_value(json_object_get(j, "status"));
-      done = st && strcmp(st, "queued") && strcmp(st, "running");
-      json_decref(j);
+      char *st = status_of(id);
+      done = final(st);
+      free(st);
       if(!done) usleep(20000);
     }
     ASSERT(done);
@@ -186,9 +225,60 @@ TEST(redirects_outside_the_allowlist_never_leave)
   usleep(200000);
   ASSERT_EQ(atomic_load(&inside.private_hits), 0);
   ASSERT_EQ(atomic_load(&outside.hits), 0);
+}
 
+TEST(hung_target_stalls_neither_the_api_nor_other_scans)
+{
+  char hung[24], fast[24];
+  ASSERT(submit_scan("/app/hang", ",\"profile\":\"passive\",\"limits\":{\"max_time\":60,"
+                                  "\"timeout_ms\":60000,\"retries\":0}",
+                     hung));
+  for(int i = 0; i < 250 && !atomic_load(&inside.hang_hits); i++) usleep(20000);
+  ASSERT(atomic_load(&inside.hang_hits) >= 1); /* the scan is stuck on it now */
+  /* another scan runs to the end meanwhile */
+  ASSERT(submit_scan("/app/fast", ",\"profile\":\"passive\",\"limits\":{\"max_time\":30}", fast));
+  char *st = NULL;
+  for(int i = 0; i < 1500 && !final(st); i++) {
+    free(st);
+    usleep(20000);
+    st = status_of(fast);
+  }
+  ASSERT(final(st));
+  free(st);
+  /* the API answers promptly all along */
+  uint64_t worst = 0;
+  for(int i = 0; i < 20; i++) {
+    uint64_t t0 = dast_now_us();
+    char *s2 = status_of(hung);
+    uint64_t dt = dast_now_us() - t0;
+    if(dt > worst) worst = dt;
+    ASSERT_STREQ(s2, "running");
+    free(s2);
+  }
+  ASSERT_LE(worst, 500000);
+  /* and a cancel stops the stuck scan within a second */
+  char path[96];
+  snprintf(path, sizeof(path), "/api/v1/scans/%s/cancel", hung);
+  json_t *j;
+  uint64_t t0 = dast_now_us();
+  ASSERT_EQ(http(port, "POST", path, "", &j), 202);
+  json_decref(j);
+  st = NULL;
+  while(dast_now_us() - t0 < 3000000 && !final(st)) {
+    free(st);
+    usleep(20000);
+    st = status_of(hung);
+  }
+  uint64_t took = dast_now_us() - t0;
+  ASSERT_STREQ(st, "cancelled");
+  free(st);
+  ASSERT_LE(took, 1000000);
+}
+
+TEST(teardown)
+{
   dast_service_stop(svc);
-  pthread_join(th, NULL);
+  pthread_join(svc_th, NULL);
   dast_service_free(svc);
   srv_stop(&inside);
   srv_stop(&outside);
