@@ -290,8 +290,14 @@ static void finish(struct dast_service *svc, struct dast_store *st, struct dast_
   else if(cancelled) res.error = "cancelled";
   res.requests = atomic_load(&job->ctl.requests);
   res.endpoints = atomic_load(&job->ctl.endpoints);
-  if(dast_store_scan_finish(st, job->id, &res, dast__now_ms()))
+  if(dast_store_scan_finish(st, job->id, &res, dast__now_ms())) {
+    /* e.g. a full disk: at least leave "running" so no one waits forever */
     DAST_LOG(DAST_LOG_ERROR, "serve", "scan %s: could not store its result", job->id);
+    if(dast_store_scan_transition(st, job->id, "running", "failed",
+                                  "the service could not store this scan's result",
+                                  dast__now_ms(), NULL))
+      DAST_LOG(DAST_LOG_ERROR, "serve", "scan %s: could not mark it failed either", job->id);
+  }
   DAST_LOG(DAST_LOG_INFO, "serve", "scan %s %s: verdict %s, exit %d, %llu requests", job->id,
            res.status, res.verdict ? res.verdict : "-", res.exit_code,
            (unsigned long long)res.requests);
