@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -573,9 +574,30 @@ static void requeue(struct dast_service *svc, const json_t *ids)
   }
 }
 
+/* Two services on one database would each take the other's running scans
+ * for interrupted ones: the second is refused.  The kernel drops the lock
+ * when the process dies, so a crash never blocks the restart. */
+static dast_err lock_db(struct dast_service *svc, char *errbuf, size_t errlen)
+{
+  char *path = dast_aprintf("%s.lock", svc->db_path);
+  svc->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  dast_err e = DAST_OK;
+  if(svc->lock_fd < 0) {
+    snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(errno));
+    e = DAST_EIO;
+  } else if(flock(svc->lock_fd, LOCK_EX | LOCK_NB)) {
+    snprintf(errbuf, errlen, "another dastgate serve is using the database %s", svc->db_path);
+    e = DAST_EINVAL;
+  }
+  free(path);
+  return e;
+}
+
 static dast_err start(struct dast_service *svc, char *errbuf, size_t errlen)
 {
-  dast_err e = dast_store_open(svc->db_path, &svc->store, errbuf, errlen);
+  dast_err e = lock_db(svc, errbuf, errlen);
+  if(e) return e;
+  e = dast_store_open(svc->db_path, &svc->store, errbuf, errlen);
   json_t *ids = NULL;
   if(!e) e = dast_store_recover(svc->store, svc->opts.requeue_interrupted, dast__now_ms(), &ids);
   if(e) {
@@ -604,6 +626,7 @@ dast_err dast_service_new(const struct dast_service_opts *opts, struct dast_serv
   if(errlen) *errbuf = '\0';
   pthread_once(&evthread_once, evthread_setup);
   struct dast_service *svc = dast_calloc(1, sizeof(*svc));
+  svc->lock_fd = -1;
   pthread_mutex_init(&svc->mu, NULL);
   pthread_cond_init(&svc->cv, NULL);
   svc->opts = *opts;
@@ -682,6 +705,7 @@ void dast_service_free(struct dast_service *svc)
   if(svc->stop_ev) event_free(svc->stop_ev);
   if(svc->base) event_base_free(svc->base);
   dast_store_close(svc->store);
+  if(svc->lock_fd >= 0) close(svc->lock_fd); /* releases the flock */
   for(size_t i = 0; i < svc->nallow; i++) {
     dast_re_free(svc->allow[i]);
     free(svc->allow_src[i]);

@@ -249,8 +249,8 @@ static dast_err svc_start_opts(struct svc_run *r, int parallel, bool requeue, co
 static void fresh_db(char *out, size_t n, const char *tag)
 {
   snprintf(out, n, "/tmp/dast-test-svc-%s-%d.db", tag, (int)getpid());
-  const char *suffix[] = {"", "-wal", "-shm"};
-  for(int i = 0; i < 3; i++) {
+  const char *suffix[] = {"", "-wal", "-shm", ".lock"};
+  for(int i = 0; i < 4; i++) {
     char p[128];
     snprintf(p, sizeof(p), "%s%s", out, suffix[i]);
     unlink(p);
@@ -904,6 +904,25 @@ TEST(max_scan_time_caps_every_scan)
   svc_stop(&r);
 }
 
+TEST(one_service_per_database)
+{
+  struct svc_run r = {0}, r2 = {0};
+  char db[96];
+  fresh_db(db, sizeof(db), "lock");
+  snprintf(allow_re, sizeof(allow_re), "^http://127\\.0\\.0\\.1:%d/", tgt.port);
+  ASSERT_EQ(svc_start_opts(&r, 1, false, db), DAST_OK);
+  dast_err second = svc_start_opts(&r2, 1, false, db); /* prints why */
+  if(!second) svc_stop(&r2);
+  svc_stop(&r);
+  ASSERT_EQ(second, DAST_EINVAL);
+  /* released on stop (and by the kernel on a crash) */
+  ASSERT_EQ(svc_start_opts(&r, 1, false, db), DAST_OK);
+  svc_stop(&r);
+  char lock[128];
+  snprintf(lock, sizeof(lock), "%s.lock", db);
+  unlink(lock);
+}
+
 TEST(refuses_to_start_without_token_or_allowlist)
 {
   struct dast_service *svc = NULL;
@@ -933,6 +952,7 @@ TEST(refuses_to_start_without_token_or_allowlist)
   unlink("/tmp/dast-test-svc-refuse.db");
   unlink("/tmp/dast-test-svc-refuse.db-wal");
   unlink("/tmp/dast-test-svc-refuse.db-shm");
+  unlink("/tmp/dast-test-svc-refuse.db.lock");
 }
 
 /* The child: a service on the given DB; writes its port to `fd` and serves
@@ -1038,6 +1058,11 @@ TEST(crash_safety_sigkill_mid_scan)
 
 TEST(teardown)
 {
+  const char *tags[] = {"api", "anchor", "crash", "lock"};
+  for(size_t i = 0; i < 4; i++) {
+    char db[96];
+    fresh_db(db, sizeof(db), tags[i]); /* removes the files */
+  }
   target_stop(&tgt);
   target_stop(&outside);
   curl_global_cleanup();

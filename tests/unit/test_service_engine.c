@@ -283,8 +283,8 @@ TEST(teardown)
   srv_stop(&inside);
   srv_stop(&outside);
   char p[128];
-  const char *sfx[] = {"", "-wal", "-shm"};
-  for(int i = 0; i < 3; i++) {
+  const char *sfx[] = {"", "-wal", "-shm", ".lock"};
+  for(int i = 0; i < 4; i++) {
     snprintf(p, sizeof(p), "%s%s", db, sfx[i]);
     unlink(p);
   }

@@ -401,8 +401,8 @@ TEST(teardown)
   event_base_free(tbase);
   unlink(tokfile);
   char p[96];
-  const char *sfx[] = {"", "-wal", "-shm"};
-  for(int i = 0; i < 3; i++) {
+  const char *sfx[] = {"", "-wal", "-shm", ".lock"};
+  for(int i = 0; i < 4; i++) {
     snprintf(p, sizeof(p), "%s%s", dbfile, sfx[i]);
     unlink(p);
   }
