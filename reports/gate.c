@@ -41,6 +41,7 @@ struct dast_gate {
   struct suppression *sup;
   size_t nsup;
   json_t *baseline; /* the baseline report's "findings" array, or NULL */
+  json_t *baseline_fps; /* its fingerprints as a set (object keys), or NULL */
   bool new_only;
   double min_coverage;
   int exit_fail;
@@ -276,6 +277,20 @@ out:
   return err;
 }
 
+/* The fingerprints of a findings array as a set (object keys). */
+static json_t *fingerprint_set(const json_t *findings)
+{
+  json_t *set = json_object();
+  size_t i;
+  json_t *f;
+  json_array_foreach(findings, i, f)
+  {
+    const char *fp = json_string_value(json_object_get(f, "fingerprint"));
+    if(fp && json_object_set_new_nocheck(set, fp, json_true())) dast_oom();
+  }
+  return set;
+}
+
 void dast_gate_free(struct dast_gate *g)
 {
   if(!g) return;
@@ -297,6 +312,7 @@ void dast_gate_free(struct dast_gate *g)
   }
   free(g->sup);
   json_decref(g->baseline);
+  json_decref(g->baseline_fps);
   free(g->policy_file);
   free(g->suppressions_file);
   free(g->baseline_file);
@@ -339,6 +355,7 @@ dast_err dast_gate_new(const struct dast_config *cfg, struct dast_gate **out, ch
     err = dast_report_load(cfg->baseline_file, &b, errbuf, errlen);
     if(!err) {
       g->baseline = json_incref(json_object_get(b, "findings"));
+      g->baseline_fps = fingerprint_set(g->baseline);
       json_decref(b);
     }
   }
@@ -376,13 +393,6 @@ static const struct suppression *sup_for(const struct dast_gate *g, const char *
   return NULL;
 }
 
-static bool in_findings(const json_t *arr, const char *fp)
-{
-  size_t i;
-  json_t *f;
-  json_array_foreach(arr, i, f) if(!strcmp(dast__js(f, "fingerprint"), fp)) return true;
-  return false;
-}
 
 static json_t *sup_json(const struct suppression *s)
 {
@@ -413,7 +423,7 @@ static bool classify(const struct dast_gate *g, json_t *f, int64_t now, struct t
                dast__conf_rank(dast__js(f, "confidence")) >= r->conf;
   bool existing = false;
   if(g->baseline) {
-    existing = in_findings(g->baseline, fp);
+    existing = json_object_get(g->baseline_fps, fp) != NULL;
     set(f, "baseline", json_string(existing ? "existing" : "new"));
     if(existing) t->is_existing++;
     else t->is_new++;
@@ -443,40 +453,46 @@ static bool classify(const struct dast_gate *g, json_t *f, int64_t now, struct t
   return !strcmp(verdict, "fail");
 }
 
-/* Was (check, method, template) exercised again by this scan? */
-static bool retested(const json_t *report, const json_t *old)
+static char *case_key(const json_t *o)
 {
-  const char *keys[] = {"tests", "findings"};
-  for(int k = 0; k < 2; k++) {
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(report, keys[k]), i, t)
-    {
-      if(!strcmp(dast__js(t, "check"), dast__js(old, "check")) &&
-         !strcmp(dast__js(t, "template"), dast__js(old, "template")) &&
-         !strcmp(dast__js(t, "method"), dast__js(old, "method")) &&
-         (k == 1 || json_is_true(json_object_get(t, "applicable"))))
-        return true;
-    }
-  }
-  return false;
+  return dast_aprintf("%s\x1f%s\x1f%s", dast__js(o, "check"), dast__js(o, "method"), dast__js(o, "template"));
 }
 
+/* Baseline findings absent from this scan, each with "retested": whether
+ * this scan exercised the same (check, method, template) again — as an
+ * applicable test or through another finding.  Hash sets keep it linear. */
 static json_t *fixed_json(const struct dast_gate *g, const json_t *report)
 {
+  json_t *current = fingerprint_set(json_object_get(report, "findings")), *cases = json_object();
+  const char *lists[] = {"tests", "findings"};
+  for(int l = 0; l < 2; l++) {
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(report, lists[l]), i, t)
+    {
+      if(l == 0 && !json_is_true(json_object_get(t, "applicable"))) continue;
+      char *k = case_key(t);
+      if(json_object_set_new_nocheck(cases, k, json_true())) dast_oom();
+      free(k);
+    }
+  }
   json_t *fixed = json_array();
   size_t i;
   json_t *old;
   json_array_foreach(g->baseline, i, old)
   {
-    if(in_findings(json_object_get(report, "findings"), dast__js(old, "fingerprint"))) continue;
+    if(json_object_get(current, dast__js(old, "fingerprint"))) continue;
     json_t *c = json_deep_copy(old);
     if(!c) dast_oom();
     strip(c);
+    char *k = case_key(old);
     set(c, "baseline", json_string("fixed"));
-    set(c, "retested", json_boolean(retested(report, old)));
+    set(c, "retested", json_boolean(json_object_get(cases, k) != NULL));
+    free(k);
     if(json_array_append_new(fixed, c)) dast_oom();
   }
+  json_decref(current);
+  json_decref(cases);
   return fixed;
 }
 
@@ -510,6 +526,7 @@ static void add_reason(json_t *reasons, char *owned)
 
 int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch)
 {
+  if(!json_is_object(report)) return 2; /* nothing to judge: never a pass */
   json_object_del(report, "fixed");
   json_object_del(report, "gate");
   json_t *reasons = json_array();
@@ -538,6 +555,16 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
     incomplete = true;
     const char *why = json_string_value(json_object_get(scan, "incomplete_reason"));
     add_reason(reasons, dast_aprintf("scan incomplete: %s", why && *why ? why : "no reason given"));
+  }
+  const json_t *login = json_object_get(scan, "login");
+  if(json_is_true(json_object_get(login, "attempted")) && !json_is_true(json_object_get(login, "ok"))) {
+    incomplete = true;
+    add_reason(reasons, dast_strdup("login failed: the authenticated part of the application was not scanned"));
+  }
+  const json_t *responses = json_object_get(json_object_get(report, "coverage"), "responses");
+  if(json_is_integer(responses) && json_integer_value(responses) == 0) {
+    incomplete = true;
+    add_reason(reasons, dast_strdup("no HTTP response was received from the target"));
   }
   size_t nep = json_array_size(json_object_get(report, "inventory"));
   if(g->min_coverage > 0 && (double)nep < g->min_coverage) {

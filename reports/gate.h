@@ -13,8 +13,8 @@
  * The file formats are documented in reports/SCHEMA.md ("Gate files").
  *
  * Exit codes: 0 pass, cfg->exit_code_fail (1) fail, 2 incomplete.  A report
- * whose scan is incomplete or whose inventory is below min_coverage never
- * passes: it is "incomplete" (2) unless a finding fails the gate, which is
+ * whose scan is incomplete (scan.incomplete, a failed login, no HTTP response
+ * at all) or whose inventory is below min_coverage never passes: it is "incomplete" (2) unless a finding fails the gate, which is
  * the stronger verdict ("fail", exit 1; the reasons still say the scan was
  * incomplete). */
 #ifndef DAST_GATE_H
@@ -45,7 +45,8 @@ void dast_gate_free(struct dast_gate *g);
  *    and "baseline": "new" | "existing" when a baseline was given;
  *  - top-level "fixed": baseline findings absent from this scan;
  *  - top-level "gate": {verdict, exit_code, reasons, policy, counts}.
- * `now_epoch` decides suppression expiry.  Returns the exit code. */
+ * `now_epoch` decides suppression expiry.  Returns the exit code (2 when
+ * `report` is not even a JSON object). */
 int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch);
 
 /* Parses "high", "medium:firm"; DAST_EINVAL on anything else.  sev/conf get

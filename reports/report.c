@@ -142,6 +142,24 @@ out:
   return err;
 }
 
+dast_err dast_report_write_all(const json_t *report, const struct dast_config *cfg, char *errbuf,
+                               size_t errlen)
+{
+  const char *paths[] = {cfg->json_out, cfg->junit_out, cfg->sarif_out, cfg->html_out, cfg->md_out};
+  const enum dast_report_format fmts[] = {DAST_FMT_JSON, DAST_FMT_JUNIT, DAST_FMT_SARIF, DAST_FMT_HTML, DAST_FMT_MD};
+  dast_err first = DAST_OK;
+  for(size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+    if(!paths[i]) continue;
+    char msg[512];
+    dast_err e = dast_report_write(report, fmts[i], paths[i], msg, sizeof(msg));
+    if(e && !first) {
+      first = e;
+      seterr(errbuf, errlen, "%s", msg);
+    }
+  }
+  return first;
+}
+
 /* ---- validation ---- */
 
 struct vctx {

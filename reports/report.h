@@ -79,6 +79,13 @@ dast_err dast_report_render(const json_t *report, enum dast_report_format f, str
 dast_err dast_report_write(const json_t *report, enum dast_report_format f, const char *path,
                            char *errbuf, size_t errlen) DAST_WUR;
 
+/* Writes every output the config asks for (cfg->json_out, junit_out,
+ * sarif_out, html_out, md_out; NULL ones are skipped) with
+ * dast_report_write().  All are attempted; the first error is returned with
+ * its message in errbuf. */
+dast_err dast_report_write_all(const json_t *report, const struct dast_config *cfg, char *errbuf,
+                               size_t errlen) DAST_WUR;
+
 /* Loads and validates a saved report.  DAST_EIO when the file can't be read
  * (or is larger than DAST_REPORT_FILE_CAP), DAST_EPARSE with
  * "file:line:column: message" for malformed JSON or "file: field: message"

@@ -127,6 +127,18 @@ static void verdict(struct dast__w *w, const json_t *r)
     dast__w_f(w, "</b>%s \xC2\xB7 exit code <b>%lld</b></p>\n",
               dast__jb(pol, "fail_on_new_only") ? " (new findings only)" : "", (long long)dast__ji(gate, "exit_code"));
   }
+  const json_t *c = json_object_get(gate, "counts");
+  if(c) {
+    dast__w_f(w, "<p class=\"policy\">%lld failing \xC2\xB7 %lld below the threshold \xC2\xB7 %lld suppressed",
+              (long long)dast__ji(c, "fail"), (long long)dast__ji(c, "below_threshold"), (long long)dast__ji(c, "suppressed"));
+    if(dast__ji(c, "suppression_expired"))
+      dast__w_f(w, " \xC2\xB7 <b>%lld expired suppression%s</b>", (long long)dast__ji(c, "suppression_expired"),
+                dast__ji(c, "suppression_expired") == 1 ? "" : "s");
+    if(json_object_get(r, "fixed"))
+      dast__w_f(w, " \xC2\xB7 baseline: %lld new, %lld existing, %zu fixed", (long long)dast__ji(c, "new"),
+                (long long)dast__ji(c, "existing"), json_array_size(json_object_get(r, "fixed")));
+    dast__w_s(w, "</p>\n");
+  }
   dast__w_s(w, "</div></section>\n");
 }
 
@@ -180,7 +192,7 @@ static void bar_chart(struct dast__w *w, const char *title, const char *const *l
     unsigned y = (unsigned)(i * 28 + 4);
     unsigned wbar = values[i] ? (unsigned)(4 + values[i] * 330 / max) : 0;
     dast__w_f(w, "<text x=\"128\" y=\"%u\" font-size=\"13\" text-anchor=\"end\" fill=\"#424a53\">", y + 15);
-    char *label = dast__utf8_clean(labels[i], strlen(labels[i]), 18);
+    char *label = dast__utf8_prefix(labels[i], 18);
     esc(w, label);
     free(label);
     dast__w_f(w, "</text><rect x=\"136\" y=\"%u\" width=\"%u\" height=\"20\" rx=\"3\" fill=\"%s\"/>"

@@ -30,6 +30,15 @@ void dast__w_md(struct dast__w *w, const char *s);
  * character boundary with "[...truncated]" appended.  Owned. */
 char *dast__utf8_clean(const char *s, size_t n, size_t cap);
 
+/* Secret masking (report_mask.c): the literal secrets of a config, collected
+ * once per report (longest first), and the masking of one text with them
+ * (owned result; NULL for NULL). */
+void dast__secrets_collect(const struct dast_config *cfg, struct dast_strlist *out);
+char *dast__mask(const struct dast_strlist *secrets, const char *text);
+
+/* Valid UTF-8 prefix of s of at most `max` bytes, "…" appended when cut. */
+char *dast__utf8_prefix(const char *s, size_t max);
+
 /* Document readers: "" / 0 / false when absent or of another type. */
 const char *dast__js(const json_t *o, const char *key);
 json_int_t dast__ji(const json_t *o, const char *key);

@@ -15,15 +15,10 @@
 
 #include "reports/report_int.h"
 
-/* Must follow enum dast_net_kind in scanner/engine/http.h. */
-static const char *const net_kind_names[DAST_NETERR__COUNT] = {
-  "none", "dns", "connect", "timeout", "tls", "reset", "protocol", "toobig",
-  "scope", "redirects", "cancel", "other"};
-_Static_assert(DAST_NETERR__COUNT == 12, "net_kind_names out of date with http.h");
-
 struct ctx {
   const struct dast_config *cfg;
   bool mask;
+  struct dast_strlist secrets; /* literal secrets from cfg, collected once */
 };
 
 /* A JSON string of cleaned text, or null. */
@@ -44,7 +39,7 @@ static json_t *secret_text(const struct ctx *c, const char *s)
   /* bound the masking work on huge inputs: cut before, cap again after */
   size_t n = strlen(s);
   char *cut = n > 2 * DAST_REPORT_FIELD_CAP ? dast_strndup(s, 2 * DAST_REPORT_FIELD_CAP) : NULL;
-  char *m = dast_report_mask_secrets(c->cfg, cut ? cut : s);
+  char *m = dast__mask(&c->secrets, cut ? cut : s);
   json_t *j = text(m);
   free(m);
   free(cut);
@@ -181,7 +176,7 @@ static json_t *coverage_json(const struct dast_scan_result *r, const struct ctx 
   json_t *errs = json_object();
   uint64_t nerr = 0;
   for(int k = 1; k < DAST_NETERR__COUNT; k++) {
-    set(errs, net_kind_names[k], json_integer(st ? (json_int_t)st->errors[k] : 0));
+    set(errs, dast_net_kind_name((enum dast_net_kind)k), json_integer(st ? (json_int_t)st->errors[k] : 0));
     nerr += st ? st->errors[k] : 0;
   }
   set(o, "errors", errs);
@@ -293,8 +288,8 @@ static json_t *finding_json(const struct dast_finding *f, const struct ctx *c)
   set(o, "owasp", text(f->owasp));
   set(o, "severity", json_string(dast_severity_name(f->severity)));
   set(o, "confidence", json_string(dast_confidence_name(f->confidence)));
-  set(o, "title", text(f->title ? f->title : (f->check_name ? f->check_name : f->check_id)));
-  set(o, "description", text(f->description));
+  set(o, "title", secret_text(c, f->title ? f->title : (f->check_name ? f->check_name : f->check_id)));
+  set(o, "description", secret_text(c, f->description));
   set(o, "remediation", text(f->remediation));
   json_t *refs = json_array();
   for(size_t i = 0; i < f->nreferences; i++) push(refs, text(f->references[i]));
@@ -330,6 +325,14 @@ static json_t *tests_json(const struct dast_scan_result *r)
   qsort(ts, r->ntested, sizeof(*ts), cmp_tested);
   for(size_t i = 0; i < r->ntested; i++) {
     const struct dast_tested *t = ts[i];
+    if(i && !cmp_tested(&ts[i - 1], &ts[i])) { /* one entry per pair: applicable if any said so */
+      json_t *prev = json_array_get(a, json_array_size(a) - 1);
+      if(t->applicable && !json_is_true(json_object_get(prev, "applicable"))) {
+        set(prev, "applicable", json_true());
+        set(prev, "reason", json_null());
+      }
+      continue;
+    }
     json_t *o = json_object();
     set(o, "check", text(t->check_id ? t->check_id : "unknown"));
     set(o, "name", text(t->check_name ? t->check_name : t->check_id));
@@ -371,7 +374,8 @@ static json_t *summary_json(const json_t *findings)
 
 json_t *dast_result_to_json(const struct dast_scan_result *r)
 {
-  struct ctx c = {r->cfg, !(r->cfg && r->cfg->show_secrets)};
+  struct ctx c = {r->cfg, !(r->cfg && r->cfg->show_secrets), {0}};
+  if(c.mask) dast__secrets_collect(r->cfg, &c.secrets);
   json_t *doc = json_object();
   set(doc, "schema", json_string(DAST_REPORT_SCHEMA));
   set(doc, "scan", scan_json(r, &c));
@@ -381,10 +385,22 @@ json_t *dast_result_to_json(const struct dast_scan_result *r)
   for(size_t i = 0; i < r->nfindings; i++) fs[i] = r->findings[i];
   qsort(fs, r->nfindings, sizeof(*fs), cmp_finding);
   json_t *fa = json_array();
-  for(size_t i = 0; i < r->nfindings; i++) push(fa, finding_json(fs[i], &c));
+  json_t *seen = json_object(); /* fingerprints: one finding each, the worst (sorted first) */
+  for(size_t i = 0; i < r->nfindings; i++) {
+    json_t *f = finding_json(fs[i], &c);
+    const char *fp = json_string_value(json_object_get(f, "fingerprint"));
+    if(json_object_get(seen, fp)) {
+      json_decref(f);
+      continue;
+    }
+    set(seen, fp, json_true());
+    push(fa, f);
+  }
+  json_decref(seen);
   free(fs);
   set(doc, "summary", summary_json(fa));
   set(doc, "findings", fa);
   set(doc, "tests", tests_json(r));
+  dast_strlist_free(&c.secrets);
   return doc;
 }

@@ -20,11 +20,52 @@
 
 #include "reports/report_int.h"
 
-static bool same_case(const json_t *t, const json_t *f)
+/* "check\x1fmethod\x1ftemplate": the (check x endpoint) a test entry or a
+ * finding belongs to; the index key of struct index.  Owned. */
+static char *case_key(const json_t *o)
 {
-  return !strcmp(dast__js(t, "check"), dast__js(f, "check")) &&
-         !strcmp(dast__js(t, "method"), dast__js(f, "method")) &&
-         !strcmp(dast__js(t, "template"), dast__js(f, "template"));
+  return dast_aprintf("%s\x1f%s\x1f%s", dast__js(o, "check"), dast__js(o, "method"), dast__js(o, "template"));
+}
+
+/* Hash indexes over the document (jansson objects as hash maps) so that
+ * matching findings to tests is linear, not tests x findings. */
+struct index {
+  json_t *findings_by_case; /* key -> [finding index, ...] */
+  json_t *tested;           /* key -> true */
+  json_t *done;             /* key -> true once its cases were written */
+};
+
+static void index_build(struct index *ix, const json_t *r)
+{
+  ix->findings_by_case = json_object();
+  ix->tested = json_object();
+  ix->done = json_object();
+  size_t i;
+  json_t *o;
+  json_array_foreach(json_object_get(r, "findings"), i, o)
+  {
+    char *k = case_key(o);
+    json_t *list = json_object_get(ix->findings_by_case, k);
+    if(!list) {
+      list = json_array();
+      if(json_object_set_new_nocheck(ix->findings_by_case, k, list)) dast_oom();
+    }
+    if(json_array_append_new(list, json_integer((json_int_t)i))) dast_oom();
+    free(k);
+  }
+  json_array_foreach(json_object_get(r, "tests"), i, o)
+  {
+    char *k = case_key(o);
+    if(json_object_set_new_nocheck(ix->tested, k, json_true())) dast_oom();
+    free(k);
+  }
+}
+
+static void index_free(struct index *ix)
+{
+  json_decref(ix->findings_by_case);
+  json_decref(ix->tested);
+  json_decref(ix->done);
 }
 
 static const char *cls_of(const json_t *o)
@@ -78,6 +119,16 @@ static void finding_body(struct dast__w *w, const json_t *f)
   labelled(w, "Fingerprint: ", f, "fingerprint");
 }
 
+/* " (high, confirmed)" */
+static void sev_conf(struct dast__w *w, const json_t *f)
+{
+  dast__w_s(w, " (");
+  dast__w_xml(w, dast__js(f, "severity"));
+  dast__w_s(w, ", ");
+  dast__w_xml(w, dast__js(f, "confidence"));
+  dast__w_s(w, ")");
+}
+
 /* Writes one finding's case; returns 'f' failure, 's' skipped, 'p' passed. */
 static char finding_case(struct dast__w *w, const json_t *f, const char *cls)
 {
@@ -88,7 +139,8 @@ static char finding_case(struct dast__w *w, const json_t *f, const char *cls)
     kind = 'f';
     dast__w_s(w, "      <failure message=\"");
     dast__w_xml(w, dast__js(f, "title"));
-    dast__w_f(w, " (%s, %s)\" type=\"", dast__js(f, "severity"), dast__js(f, "confidence"));
+    sev_conf(w, f);
+    dast__w_s(w, "\" type=\"");
     dast__w_xml(w, dast__js(f, "check"));
     dast__w_s(w, "\">");
     finding_body(w, f);
@@ -112,7 +164,8 @@ static char finding_case(struct dast__w *w, const json_t *f, const char *cls)
     dast__w_s(w, "      <system-out>");
     dast__w_f(w, "%s finding, not failing the gate: ", !strcmp(gate, "existing") ? "Existing (baseline)" : "Below-threshold");
     dast__w_xml(w, dast__js(f, "title"));
-    dast__w_f(w, " (%s, %s)\n", dast__js(f, "severity"), dast__js(f, "confidence"));
+    sev_conf(w, f);
+    dast__w_s(w, "\n");
     finding_body(w, f);
     dast__w_s(w, "</system-out>\n");
   }
@@ -132,21 +185,22 @@ static void count(struct counts *c, char kind)
 }
 
 /* Renders the cases of one class into `w`, counting them. */
-static void class_cases(struct dast__w *w, const json_t *r, const char *cls, struct counts *c)
+static void class_cases(struct dast__w *w, const json_t *r, const char *cls, struct index *ix, struct counts *c)
 {
-  const json_t *tests = json_object_get(r, "tests"), *findings = json_object_get(r, "findings");
+  const json_t *findings = json_object_get(r, "findings");
   size_t i, j;
-  json_t *t, *f;
-  json_array_foreach(tests, i, t)
+  json_t *t, *f, *idx;
+  json_array_foreach(json_object_get(r, "tests"), i, t)
   {
     if(strcmp(cls_of(t), cls)) continue;
-    bool any = false;
-    json_array_foreach(findings, j, f) if(same_case(t, f))
-    {
-      any = true;
-      count(c, finding_case(w, f, cls));
-    }
-    if(any) continue;
+    char *k = case_key(t);
+    bool dup = json_object_get(ix->done, k) != NULL;
+    if(!dup && json_object_set_new_nocheck(ix->done, k, json_true())) dast_oom();
+    json_t *list = json_object_get(ix->findings_by_case, k);
+    free(k);
+    if(dup) continue;
+    json_array_foreach(list, j, idx) count(c, finding_case(w, json_array_get(findings, (size_t)json_integer_value(idx)), cls));
+    if(json_array_size(list)) continue;
     case_open(w, t, cls, false);
     if(!json_is_true(json_object_get(t, "applicable"))) {
       dast__w_s(w, "      <skipped message=\"not applicable: ");
@@ -161,8 +215,9 @@ static void class_cases(struct dast__w *w, const json_t *r, const char *cls, str
   json_array_foreach(findings, j, f)
   {
     if(strcmp(cls_of(f), cls)) continue;
-    bool tested = false;
-    json_array_foreach(tests, i, t) tested |= same_case(t, f);
+    char *k = case_key(f);
+    bool tested = json_object_get(ix->tested, k) != NULL;
+    free(k);
     if(!tested) count(c, finding_case(w, f, cls));
   }
 }
@@ -228,13 +283,15 @@ dast_err dast__render_junit(const json_t *r, struct dast__w *w, char *errbuf, si
   dast_buf_init(&body, 0);
   struct dast__w bw = {&body, DAST_OK};
   struct counts all = {0};
+  struct index ix;
+  index_build(&ix, r);
   scan_suite(&bw, r, dast__js(scan, "started"), &all);
   for(size_t c = 0; c < ncls; c++) {
     struct dast_buf cases;
     dast_buf_init(&cases, 0);
     struct dast__w cw = {&cases, DAST_OK};
     struct counts cnt = {0};
-    class_cases(&cw, r, names[c], &cnt);
+    class_cases(&cw, r, names[c], &ix, &cnt);
     dast__w_s(&bw, "  <testsuite name=\"dastgate.");
     dast__w_xml(&bw, names[c]);
     dast__w_f(&bw, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\" timestamp=\"",
@@ -255,6 +312,7 @@ dast_err dast__render_junit(const json_t *r, struct dast__w *w, char *errbuf, si
   dast__w_s(w, body.data);
   dast__w_s(w, "</testsuites>\n");
   dast_buf_free(&body);
+  index_free(&ix);
   free(names);
   json_decref(classes);
   return DAST_OK;

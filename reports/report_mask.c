@@ -225,19 +225,36 @@ static char *mask_structural(const char *t)
   return dast_buf_take(&o, NULL);
 }
 
-char *dast_report_mask_secrets(const struct dast_config *cfg, const char *text)
+void dast__secrets_collect(const struct dast_config *cfg, struct dast_strlist *out)
+{
+  if(cfg) collect_secrets(cfg, out);
+  /* longest first, so a secret that contains another is replaced whole */
+  for(size_t i = 1; i < out->n; i++)
+    for(size_t j = i; j > 0 && strlen(out->v[j]) > strlen(out->v[j - 1]); j--) {
+      char *t = out->v[j];
+      out->v[j] = out->v[j - 1];
+      out->v[j - 1] = t;
+    }
+}
+
+char *dast__mask(const struct dast_strlist *secrets, const char *text)
 {
   if(!text) return NULL;
   struct dast_buf b;
   dast_buf_init(&b, 0);
   if(dast_buf_adds(&b, text)) dast_oom();
-  if(cfg) {
-    struct dast_strlist secrets = {0};
-    collect_secrets(cfg, &secrets);
-    for(size_t i = 0; i < secrets.n; i++) replace_literal(&b, secrets.v[i]);
-    dast_strlist_free(&secrets);
-  }
+  for(size_t i = 0; secrets && i < secrets->n; i++) replace_literal(&b, secrets->v[i]);
   char *out = mask_structural(b.data);
   dast_buf_free(&b);
+  return out;
+}
+
+char *dast_report_mask_secrets(const struct dast_config *cfg, const char *text)
+{
+  if(!text) return NULL;
+  struct dast_strlist secrets = {0};
+  dast__secrets_collect(cfg, &secrets);
+  char *out = dast__mask(&secrets, text);
+  dast_strlist_free(&secrets);
   return out;
 }

@@ -96,8 +96,11 @@ static void top_findings(struct dast__w *w, const json_t *r)
     dast__w_s(w, " | ");
     const char *param = json_string_value(json_object_get(f, "param"));
     if(param) code_span(w, param);
-    dast__w_f(w, " | %s%s%s |\n", dast__finding_gate(f), *dast__js(f, "baseline") ? ", " : "",
-              dast__js(f, "baseline"));
+    dast__w_s(w, " | ");
+    dast__w_md(w, dast__finding_gate(f));
+    if(*dast__js(f, "baseline")) dast__w_s(w, ", ");
+    dast__w_md(w, dast__js(f, "baseline"));
+    dast__w_s(w, " |\n");
   }
   if(json_array_size(fs) > shown)
     dast__w_f(w, "\n... and %zu more in the full report.\n", json_array_size(fs) - shown);

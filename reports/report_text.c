@@ -106,6 +106,18 @@ char *dast__utf8_clean(const char *s, size_t n, size_t cap)
   return dast_buf_take(&b, NULL);
 }
 
+char *dast__utf8_prefix(const char *s, size_t max)
+{
+  size_t n = strlen(s);
+  if(n <= max) return dast__utf8_clean(s, n, 0);
+  size_t cut = max;
+  while(cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--; /* not inside a character */
+  char *head = dast__utf8_clean(s, cut, 0);
+  char *out = dast_aprintf("%s\xE2\x80\xA6", head);
+  free(head);
+  return out;
+}
+
 /* Shared by the XML and Markdown writers: walks s as UTF-8, calling `esc`
  * for each ASCII byte (which may write a replacement) and copying other
  * valid characters. */

@@ -2,6 +2,8 @@
  * in it (members, order, counts), secret masking, hostile text handling,
  * loading/validation errors, the atomic writer, and that every format
  * renders identically from a live document and from its saved JSON. */
+#include <libxml/parser.h>
+
 #include "tests/unit/harness.h"
 #include "tests/unit/test_report_fixture.h"
 
@@ -321,6 +323,155 @@ TEST(empty_scan_renders_everywhere)
     free(out);
   }
   json_decref(doc);
+}
+
+TEST(write_all_writes_every_configured_output)
+{
+  struct fixture x;
+  fx_init(&x);
+  char *dir = fx_tmpdir();
+  ASSERT(dir != NULL);
+  x.cfg.json_out = dast_aprintf("%s/r.json", dir);
+  x.cfg.junit_out = dast_aprintf("%s/r.xml", dir);
+  x.cfg.html_out = dast_aprintf("%s/r.html", dir);
+  json_t *doc = fx_gated(&x);
+  char err[256] = "";
+  ASSERT_EQ(dast_report_write_all(doc, &x.cfg, err, sizeof(err)), DAST_OK);
+  const char *want[] = {x.cfg.json_out, x.cfg.junit_out, x.cfg.html_out};
+  for(size_t i = 0; i < 3; i++) ASSERT_EQ(access(want[i], R_OK), 0);
+  char *cmd = dast_aprintf("test $(ls '%s' | wc -l) -eq 3", dir);
+  ASSERT_EQ(fx_sh(cmd), 0);
+  free(cmd);
+  x.cfg.md_out = dast_aprintf("%s/missing/r.md", dir);
+  ASSERT_EQ(dast_report_write_all(doc, &x.cfg, err, sizeof(err)), DAST_EIO);
+  ASSERT_CONTAINS(err, "missing/r.md");
+  json_decref(doc);
+  fx_rmrf(dir);
+  free(dir);
+  fx_free(&x);
+}
+
+/* Every member of a (structurally valid) document replaced by every other
+ * JSON type: the renderers must not crash or abort, whatever a hand-edited
+ * or hostile saved report holds.  Run under ASan in CI. */
+TEST(renderers_tolerate_odd_documents)
+{
+  struct fixture x;
+  fx_init(&x);
+  json_t *base = fx_gated(&x);
+  json_t *(*const kinds[])(void) = {json_null, json_true, json_object, json_array};
+  const char *const parents[] = {"", "scan", "coverage", "gate", "findings", "inventory", "tests"};
+  size_t renders = 0;
+  for(size_t p = 0; p < sizeof(parents) / sizeof(parents[0]); p++) {
+    json_t *probe = json_deep_copy(base);
+    json_t *parent = !*parents[p] ? probe : json_object_get(probe, parents[p]);
+    if(json_is_array(parent)) parent = json_array_get(parent, 0);
+    const char *key;
+    json_t *val;
+    size_t nkeys = json_object_size(parent);
+    const char **keys = dast_calloc(nkeys + 1, sizeof(*keys));
+    size_t n = 0;
+    json_object_foreach(parent, key, val) keys[n++] = key;
+    for(size_t k = 0; k < n; k++) {
+      for(size_t t = 0; t < sizeof(kinds) / sizeof(kinds[0]) + 2; t++) {
+        json_t *doc = json_deep_copy(base);
+        json_t *par = !*parents[p] ? doc : json_object_get(doc, parents[p]);
+        if(json_is_array(par)) par = json_array_get(par, 0);
+        json_t *odd = t < 4 ? kinds[t]() : t == 4 ? json_integer(-7) : json_string("\xE2\x80\xAE<x>");
+        json_object_set_new(par, keys[k], odd);
+        for(int f = DAST_FMT_JSON; f <= DAST_FMT_MD; f++) {
+          struct dast_buf b;
+          dast_buf_init(&b, 0);
+          char err[256];
+          dast_err e = dast_report_render(doc, (enum dast_report_format)f, &b, err, sizeof(err));
+          ASSERT(e == DAST_OK || e == DAST_EINVAL);
+          if(f == DAST_FMT_JUNIT && !e) { /* still well-formed XML */
+            xmlDocPtr xd = xmlReadMemory(b.data, (int)b.len, "junit.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+            if(!xd) fprintf(stderr, "  %s.%s as %s: JUnit not well-formed\n", parents[p], keys[k], json_dumps(odd, JSON_ENCODE_ANY));
+            ASSERT(xd != NULL);
+            xmlFreeDoc(xd);
+          }
+          if((f == DAST_FMT_JSON || f == DAST_FMT_SARIF) && !e) {
+            json_t *back = json_loads(b.data, 0, NULL);
+            ASSERT(back != NULL);
+            json_decref(back);
+          }
+          dast_buf_free(&b);
+          renders++;
+        }
+        json_decref(doc);
+      }
+    }
+    free(keys);
+    json_decref(probe);
+  }
+  ASSERT_GE(renders, 1000);
+  json_decref(base);
+  fx_free(&x);
+}
+
+/* A big scan stays linear: 2,000 findings over 4,000 tested pairs, gated
+ * against a baseline of itself, rendered in every format, well within a
+ * CI budget (bounded generously for sanitizer builds). */
+TEST(scale_thousands_of_findings)
+{
+  enum { NF = 2000, NT = 4000 };
+  struct dast_finding **fs = dast_calloc(NF, sizeof(*fs));
+  struct dast_tested *ts = dast_calloc(NT, sizeof(*ts));
+  for(size_t i = 0; i < NF; i++) {
+    char tmpl[64];
+    snprintf(tmpl, sizeof(tmpl), "/api/v1/res%zu/{n}?q=", i);
+    fs[i] = fx_finding(i % 3 ? "xss-reflected" : "sqli-error", i % 3 ? "xss" : "sqli", 79, (enum dast_severity)(i % 5),
+                       (enum dast_confidence)(i % 3), "GET", "http://127.0.0.1:8080/api", tmpl, "q");
+    fs[i]->evidence = dast_strdup("<b>reflected</b> \x02 evidence");
+  }
+  for(size_t i = 0; i < NT; i++) {
+    char tmpl[64];
+    snprintf(tmpl, sizeof(tmpl), "/api/v1/res%zu/{n}?q=", i / 2);
+    fx_tested(&ts[i], i % 2 ? "xss-reflected" : "sqli-error", i % 2 ? "xss" : "sqli", "GET", tmpl, true, NULL);
+  }
+  struct dast_scan_result r;
+  memset(&r, 0, sizeof(r));
+  r.findings = fs;
+  r.nfindings = NF;
+  r.tested = ts;
+  r.ntested = NT;
+  uint64_t t0 = dast_now_us();
+  json_t *doc = dast_result_to_json(&r);
+  char *dir = fx_tmpdir();
+  char *base = dast_aprintf("%s/base.json", dir);
+  char err[256];
+  ASSERT_EQ(dast_report_write(doc, DAST_FMT_JSON, base, err, sizeof(err)), DAST_OK);
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  cfg.baseline_file = base;
+  struct dast_gate *g = NULL;
+  ASSERT_EQ(dast_gate_new(&cfg, &g, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(dast_gate_apply(g, doc, 0), 1);
+  dast_gate_free(g);
+  ASSERT_EQ(json_integer_value(json_object_get(json_object_get(json_object_get(doc, "gate"), "counts"), "existing")), NF);
+  for(int f = DAST_FMT_JSON; f <= DAST_FMT_MD; f++) {
+    char *out = fx_render(doc, (enum dast_report_format)f);
+    ASSERT(out != NULL);
+    if(f == DAST_FMT_JUNIT) {
+      /* every finding has its tested pair: NT cases with NF of them findings, + scan */
+      char want[64];
+      snprintf(want, sizeof(want), "<testsuites name=\"dastgate\" tests=\"%d\"", NT + 1);
+      ASSERT_CONTAINS(out, want);
+    }
+    free(out);
+  }
+  uint64_t ms = (dast_now_us() - t0) / 1000;
+  fprintf(stderr, "  %d findings, %d tests: built, gated and rendered 5 formats in %llu ms\n", NF, NT, (unsigned long long)ms);
+  ASSERT_LE(ms, 20000);
+  json_decref(doc);
+  dast_config_free(&cfg);
+  fx_rmrf(dir);
+  free(dir);
+  for(size_t i = 0; i < NF; i++) dast_finding_free(fs[i]);
+  for(size_t i = 0; i < NT; i++) dast_tested_clear(&ts[i]);
+  free(fs);
+  free(ts);
 }
 
 RUN_TESTS()

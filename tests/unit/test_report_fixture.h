@@ -34,7 +34,7 @@ struct fixture {
   struct dast_scan_result r;
 };
 
-static struct dast_finding *fx_finding(const char *check, const char *cls, int cwe, enum dast_severity sev,
+static inline struct dast_finding *fx_finding(const char *check, const char *cls, int cwe, enum dast_severity sev,
                                        enum dast_confidence conf, const char *method, const char *url,
                                        const char *tmpl, const char *param)
 {
@@ -59,7 +59,7 @@ static struct dast_finding *fx_finding(const char *check, const char *cls, int c
   return f;
 }
 
-static void fx_tested(struct dast_tested *t, const char *check, const char *cls, const char *method,
+static inline void fx_tested(struct dast_tested *t, const char *check, const char *cls, const char *method,
                       const char *tmpl, bool applicable, const char *reason)
 {
   t->check_id = dast_strdup(check);
@@ -71,7 +71,7 @@ static void fx_tested(struct dast_tested *t, const char *check, const char *cls,
   t->reason = reason ? dast_strdup(reason) : NULL;
 }
 
-static void fx_init(struct fixture *x)
+static inline void fx_init(struct fixture *x)
 {
   memset(x, 0, sizeof(*x));
   dast_config_init(&x->cfg);
@@ -187,7 +187,7 @@ static void fx_init(struct fixture *x)
   r->nchecks_run = 4;
 }
 
-static void fx_free(struct fixture *x)
+static inline void fx_free(struct fixture *x)
 {
   for(size_t i = 0; i < 4; i++) dast_endpoint_free(x->eps[i]);
   for(size_t i = 0; i < 5; i++) dast_finding_free(x->fs[i]);
@@ -198,7 +198,7 @@ static void fx_free(struct fixture *x)
 /* ---- helpers for file-based checks ---- */
 
 /* A fresh directory under $TMPDIR for this process; owned string. */
-static char *fx_tmpdir(void)
+static inline char *fx_tmpdir(void)
 {
   const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
   char *d = dast_aprintf("%s/dast-report-test.XXXXXX", base);
@@ -209,7 +209,7 @@ static char *fx_tmpdir(void)
   return d;
 }
 
-static char *fx_slurp(const char *path)
+static inline char *fx_slurp(const char *path)
 {
   FILE *f = fopen(path, "rb");
   if(!f) return NULL;
@@ -223,7 +223,7 @@ static char *fx_slurp(const char *path)
   return dast_buf_take(&b, NULL);
 }
 
-static bool fx_spit(const char *path, const char *text)
+static inline bool fx_spit(const char *path, const char *text)
 {
   FILE *f = fopen(path, "wb");
   if(!f) return false;
@@ -233,14 +233,14 @@ static bool fx_spit(const char *path, const char *text)
 }
 
 /* Runs a shell command; returns its exit status (or -1). */
-static int fx_sh(const char *cmd)
+static inline int fx_sh(const char *cmd)
 {
   int st = system(cmd);
   if(st == -1 || !WIFEXITED(st)) return -1;
   return WEXITSTATUS(st);
 }
 
-static void fx_rmrf(const char *dir)
+static inline void fx_rmrf(const char *dir)
 {
   if(!dir || !strstr(dir, "/dast-report-test.") || strchr(dir, '\'')) return; /* only our mkdtemp dirs */
   char *cmd = dast_aprintf("rm -rf '%s'", dir);
@@ -249,7 +249,7 @@ static void fx_rmrf(const char *dir)
 }
 
 /* The fixture as a gated document (default policy, fixed clock). */
-static json_t *fx_gated(struct fixture *x)
+static inline json_t *fx_gated(struct fixture *x)
 {
   json_t *doc = dast_result_to_json(&x->r);
   struct dast_gate *g = NULL;
@@ -261,7 +261,58 @@ static json_t *fx_gated(struct fixture *x)
   return doc;
 }
 
-static char *fx_render(const json_t *doc, enum dast_report_format f)
+/* The fixture gated with everything: a suppression (POST /login sqli), an
+ * expired one (the info banner), and a baseline that lacks the XSS finding
+ * and has one finding this scan lacks (fixed).  Files go to `dir`. */
+static inline json_t *fx_gated_rich(struct fixture *x, const char *dir)
+{
+  json_t *doc = dast_result_to_json(&x->r);
+  json_t *fs = json_object_get(doc, "findings");
+  const char *fp_login = NULL, *fp_banner = NULL;
+  for(size_t i = 0; i < json_array_size(fs); i++) {
+    json_t *f = json_array_get(fs, i);
+    if(!strcmp(json_string_value(json_object_get(f, "template")), "/login"))
+      fp_login = json_string_value(json_object_get(f, "fingerprint"));
+    if(!strcmp(json_string_value(json_object_get(f, "check")), "info-server-banner"))
+      fp_banner = json_string_value(json_object_get(f, "fingerprint"));
+  }
+  char *sup = dast_aprintf("%s/suppressions.json", dir), *base = dast_aprintf("%s/baseline.json", dir);
+  char *text = dast_aprintf("{\"suppressions\": [\n"
+                            " {\"fingerprint\": \"%s\", \"reason\": \"login is VPN-only <prod>\", \"by\": \"alice\", \"expires\": \"2099-12-31\"},\n"
+                            " {\"fingerprint\": \"%s\", \"reason\": \"banner accepted\", \"by\": \"bob\", \"expires\": \"2020-01-01\"}]}",
+                            fp_login ? fp_login : "", fp_banner ? fp_banner : "");
+  bool ok = fx_spit(sup, text);
+  free(text);
+  json_t *old = json_deep_copy(doc);
+  json_t *ofs = json_object_get(old, "findings");
+  for(size_t i = 0; i < json_array_size(ofs); i++)
+    if(!strcmp(json_string_value(json_object_get(json_array_get(ofs, i), "check")), "xss-reflected")) json_array_remove(ofs, i--);
+  json_t *gone = json_deep_copy(json_array_get(ofs, 0));
+  json_object_set_new(gone, "fingerprint", json_string("00000000000000000000000000c0ffee"));
+  json_object_set_new(gone, "check", json_string("cmdi-basic"));
+  json_object_set_new(gone, "class", json_string("cmdi"));
+  json_object_set_new(gone, "title", json_string("OS command injection in host"));
+  json_object_set_new(gone, "template", json_string("/ping?host="));
+  json_array_append_new(ofs, gone);
+  char err[256];
+  ok = ok && dast_report_write(old, DAST_FMT_JSON, base, err, sizeof(err)) == DAST_OK;
+  json_decref(old);
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  cfg.suppressions_file = sup;
+  cfg.baseline_file = base;
+  struct dast_gate *g = NULL;
+  if(ok && dast_gate_new(&cfg, &g, err, sizeof(err)) == DAST_OK) {
+    dast_gate_apply(g, doc, FX_STARTED + 60);
+    dast_gate_free(g);
+  } else {
+    fprintf(stderr, "  fx_gated_rich: %s\n", ok ? err : "cannot write the gate files");
+  }
+  dast_config_free(&cfg);
+  return doc;
+}
+
+static inline char *fx_render(const json_t *doc, enum dast_report_format f)
 {
   struct dast_buf b;
   dast_buf_init(&b, 0);

@@ -16,12 +16,14 @@
 #define SHARED_SCHEMAS DAST_SOURCE_DIR "/../shared/schemas"
 #define VALIDATE_SH DAST_SOURCE_DIR "/tests/reports/validate.sh"
 
-/* Writes the fixture, gated, in `f` to dir/name; owned path. */
+/* Writes the fixture, gated with a suppression, an expired suppression and
+ * a baseline (so every optional member appears), in `f` to dir/name; owned
+ * path. */
 static char *write_fixture(const char *dir, const char *name, enum dast_report_format f)
 {
   struct fixture x;
   fx_init(&x);
-  json_t *doc = fx_gated(&x);
+  json_t *doc = fx_gated_rich(&x, dir);
   char *path = dast_aprintf("%s/%s", dir, name);
   char err[256];
   if(dast_report_write(doc, f, path, err, sizeof(err)) != DAST_OK) {
@@ -185,6 +187,20 @@ TEST(junit_valid_against_jenkins_xsd)
   char *cmd = dast_aprintf("xmllint --noout --schema '%s' '%s'", xsd, path);
   ASSERT_EQ(fx_sh(cmd), 0);
   free(cmd);
+  /* an empty, incomplete scan too (the scan suite fails, nothing else) */
+  struct dast_scan_result r;
+  memset(&r, 0, sizeof(r));
+  r.incomplete = true;
+  r.incomplete_reason = "target unreachable";
+  json_t *doc = dast_result_to_json(&r);
+  char *empty = dast_aprintf("%s/empty.xml", dir);
+  char err[256];
+  ASSERT_EQ(dast_report_write(doc, DAST_FMT_JUNIT, empty, err, sizeof(err)), DAST_OK);
+  cmd = dast_aprintf("xmllint --noout --schema '%s' '%s'", xsd, empty);
+  ASSERT_EQ(fx_sh(cmd), 0);
+  free(cmd);
+  free(empty);
+  json_decref(doc);
   free(path);
   cleanup(dir);
 }
@@ -226,6 +242,11 @@ TEST(sarif_valid_against_schema)
     ASSERT(json_object_get(json_object_get(r, "partialFingerprints"), "dastgateFingerprint/v1") != NULL);
     ASSERT(json_object_get(r, "ruleId") != NULL);
   }
+  char *all = json_dumps(results, 0);
+  ASSERT_CONTAINS(all, "\"suppressions\"");
+  ASSERT_CONTAINS(all, "\"baselineState\": \"new\"");
+  ASSERT_CONTAINS(all, "\"baselineState\": \"unchanged\"");
+  free(all);
   json_t *r0 = json_array_get(results, 0);
   ASSERT_STREQ(json_string_value(json_object_get(r0, "level")), "error");
   ASSERT_STREQ(json_string_value(json_object_get(json_array_get(results, 2), "level")), "warning");
@@ -247,6 +268,12 @@ TEST(json_valid_against_own_schema)
   char *path = write_fixture(dir, "scan.json", DAST_FMT_JSON);
   ASSERT(path != NULL);
   ASSERT(ajv(DAST_SOURCE_DIR "/reports/dastgate-report.schema.json", path));
+  char *text = fx_slurp(path);
+  ASSERT_CONTAINS(text, "\"suppression_expired\"");
+  ASSERT_CONTAINS(text, "\"suppression\"");
+  ASSERT_CONTAINS(text, "\"fixed\"");
+  ASSERT_CONTAINS(text, "\"baseline\": \"new\"");
+  free(text);
   /* the ungated document too (what the service stores before gating) */
   struct fixture x;
   fx_init(&x);
