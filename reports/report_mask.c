@@ -7,7 +7,8 @@
  *     credentials) is replaced wherever it appears, raw or percent-encoded;
  *  2. structural: values after a sensitive header name ("Authorization:",
  *     "Cookie:", "Set-Cookie:", "X-Api-Key:" ...), curl's -b/--cookie/-u
- *     arguments, and password-like name=value / "name": "value" pairs.
+ *     arguments, password-like name=value / "name": "value" pairs, URL
+ *     credentials (scheme://user:***@host) and JSON Web Tokens.
  * The structural pass catches secrets the config never saw (a session cookie
  * the target set during the scan).  Both replace with "***".  Values shorter
  * than 3 bytes are not masked literally (they would mask half the text). */
@@ -169,6 +170,43 @@ static size_t value_len(const char *s, char quote, bool param)
   return n;
 }
 
+static bool b64url(char c) { return isalnum((unsigned char)c) || c == '-' || c == '_'; }
+
+/* Length of a JSON Web Token (three base64url segments, the first two
+ * starting "eyJ", i.e. '{"') at s, or 0. */
+static size_t jwt_len(const char *s)
+{
+  if(strncmp(s, "eyJ", 3)) return 0;
+  size_t n = 0;
+  for(int seg = 0; seg < 3; seg++) {
+    size_t start = n;
+    while(b64url(s[n])) n++;
+    if(n - start < (seg < 2 ? 8u : 0u)) return 0;
+    if(seg == 1 && strncmp(s + start, "eyJ", 3)) return 0;
+    if(seg < 2) {
+      if(s[n] != '.') return 0;
+      n++;
+    }
+  }
+  return n;
+}
+
+/* At "://": length of "user:password@" credentials that follow, with the
+ * offset of the password in *pw, or 0. */
+static size_t userinfo_len(const char *s, size_t *pw)
+{
+  if(strncmp(s, "://", 3)) return 0;
+  size_t j = 3;
+  const char *colon = NULL;
+  while(s[j] && !strchr("/?#@ \t\r\n'\"<>", s[j])) {
+    if(s[j] == ':' && !colon) colon = s + j;
+    j++;
+  }
+  if(s[j] != '@' || !colon) return 0;
+  *pw = (size_t)(colon + 1 - s);
+  return j + 1 - 3;
+}
+
 /* The structural pass, in one left-to-right scan. */
 static char *mask_structural(const char *t)
 {
@@ -176,6 +214,18 @@ static char *mask_structural(const char *t)
   dast_buf_init(&o, 0);
   size_t i = 0, n = strlen(t);
   while(i < n) {
+    size_t jl = (i == 0 || !b64url(t[i - 1])) ? jwt_len(t + i) : 0, pw = 0;
+    size_t ul = userinfo_len(t + i, &pw);
+    if(jl) { /* a bearer token anywhere, e.g. echoed in a response */
+      if(dast_buf_adds(&o, MASK)) dast_oom();
+      i += jl;
+      continue;
+    }
+    if(ul) { /* scheme://user:***@host */
+      if(dast_buf_add(&o, t + i, pw) || dast_buf_adds(&o, MASK "@")) dast_oom();
+      i += 3 + ul;
+      continue;
+    }
     bool boundary = i == 0 || strchr("\n'\" &?;{,\t", t[i - 1]);
     char quote = i > 0 && (t[i - 1] == '\'' || t[i - 1] == '"') ? t[i - 1] : '\n';
     size_t nl = 0;

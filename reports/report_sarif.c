@@ -151,7 +151,9 @@ static json_t *result_json(const json_t *f, size_t rule_index, bool have_base)
   char *text = dast_aprintf("%s: %s %s%s%s%s (%s, %s). %s", dast__js(f, "title"), dast__js(f, "method"),
                             dast__js(f, "template"), param ? " [" : "", param ? param : "", param ? "]" : "",
                             dast__js(f, "severity"), dast__js(f, "confidence"), dast__js(f, "evidence"));
-  set(res, "message", msg(text));
+  char *shown = dast__utf8_prefix(text, 1000); /* code scanning shows a summary; the rest is in properties */
+  set(res, "message", msg(shown));
+  free(shown);
   free(text);
   json_t *loc = json_object(), *phys = json_object(), *art = json_object();
   char *rel = relative_path(f);

@@ -123,6 +123,15 @@ TEST(mask_secrets_structural_and_literal)
   ASSERT_CONTAINS(m, "author: John Smith");    /* "author" is not "authorization" */
   ASSERT_CONTAINS(m, "q=hello&api_token=***&x=1");
   free(m);
+  m = dast_report_mask_secrets(NULL, "GET http://admin:s3cr3t@127.0.0.1:8080/x and https://host/a@b\n"
+                                     "{\"id_token\":\"x\", \"t\": \"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U\"} "
+                                     "eyJ-not-a-token");
+  ASSERT_CONTAINS(m, "http://admin:***@127.0.0.1:8080/x");
+  ASSERT_CONTAINS(m, "https://host/a@b");
+  ASSERT_CONTAINS(m, "\"t\": \"***\"");
+  ASSERT_CONTAINS(m, "eyJ-not-a-token");
+  ASSERT(!strstr(m, "s3cr3t"));
+  free(m);
   ASSERT(dast_report_mask_secrets(NULL, NULL) == NULL);
   m = dast_report_mask_secrets(NULL, "Cookie: a=b; c=d\r\nHost: x");
   ASSERT_STREQ(m, "Cookie: ***\r\nHost: x");
