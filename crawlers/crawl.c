@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#define MAX_PATH_SEGMENTS 32
 #define DANGEROUS_RE "(?:log[-_]?out|sign[-_]?out|log[-_]?off|delete|remove|destroy|reset)"
 
 dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg,
@@ -138,7 +139,7 @@ void dast__crawl_skip(struct dast_crawler *c, const char *url, const char *reaso
   if(!strcmp(reason, "out of scope")) c->st.out_of_scope++;
   else if(!strncmp(reason, "dangerous", 9)) c->st.dangerous_skipped++;
   if(c->nskipped >= DAST__SKIPPED_MAX) return;
-  c->skip_url[c->nskipped] = dast_strndup(url, 2048);
+  c->skip_url[c->nskipped] = dast_strndup(url, strnlen(url, 2048));
   c->skip_reason[c->nskipped] = dast_strdup(reason);
   c->nskipped++;
 }
@@ -166,6 +167,15 @@ bool dast__crawl_static_asset(const char *url)
     if(n >= k && !strncasecmp(p + n - k, ext[i], k)) return true;
   }
   return false;
+}
+
+static size_t path_segments(const char *url)
+{
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 + strcspn(p + 3, "/?#") : url;
+  size_t n = 0;
+  for(; *p && *p != '?' && *p != '#'; p++) n += *p == '/';
+  return n;
 }
 
 static int cmp_param(const void *a, const void *b)
@@ -210,6 +220,10 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
     return false;
   }
   if(kind == K_PAGE && dast__crawl_static_asset(url)) return false;
+  if(path_segments(url) > MAX_PATH_SEGMENTS) {
+    dast__crawl_skip(c, url, "path too deep (trap?)");
+    return false;
+  }
   if(kind == K_SITEMAP && c->nsitemaps >= DAST__MAX_SITEMAPS) return false;
   struct dast_endpoint *ep = dast_tmpl_endpoint(method, url, src);
   uint64_t key = request_key(method, ep, NULL, 0);
@@ -217,10 +231,8 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
   uint64_t tk = dast_hash64(ep->tmpl, strlen(ep->tmpl), dast_hash64(method, strlen(method), 3));
   dast_endpoint_free(ep);
   if(!fresh) return false;
-  if(depth > c->cfg->max_depth && c->cfg->max_depth >= 0) {
-    dast__crawl_skip(c, url, "max depth");
-    return false;
-  }
+  if(depth > c->cfg->max_depth && c->cfg->max_depth >= 0)
+    return false; /* not listed: it would crowd the dangerous/out-of-scope entries out */
   uint32_t visits = dast__hset_count(&c->tmpl_count, tk);
   int k = c->cfg->template_visits > 0 ? c->cfg->template_visits : 3;
   if(kind == K_PAGE && visits >= (uint32_t)k) {
@@ -330,6 +342,10 @@ dast_err dast_crawler_start(struct dast_crawler *c, char *errbuf, size_t errlen)
   if(e) return e;
   if(!c->cfg->no_crawl) {
     if(c->cfg->target) seed_site(c, c->cfg->target);
+    /* the login page is an endpoint too (its form is inventoried, never
+     * submitted by the crawl) */
+    if(c->cfg->login_url)
+      (void)dast__crawl_discover(c, K_PAGE, "GET", c->cfg->login_url, DAST_SRC_SEED, 1, NULL);
     for(size_t i = 0; i < c->cfg->extra_seeds.n; i++)
       (void)dast__crawl_discover(c, K_PAGE, "GET", c->cfg->extra_seeds.v[i], DAST_SRC_SEED, 0,
                                  NULL);
@@ -364,4 +380,29 @@ size_t dast_crawler_skipped(const struct dast_crawler *c, const char *const **ur
   *urls = (const char *const *)c->skip_url;
   *reasons = (const char *const *)c->skip_reason;
   return c->nskipped;
+}
+
+char *dast_crawler_summary(const struct dast_crawler *c)
+{
+  struct dast_crawl_stats st;
+  dast_crawler_stats(c, &st);
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  (void)dast_buf_printf(&b, "crawl: %zu pages, %zu endpoints (", st.pages, st.endpoints);
+  bool first = true;
+  for(int i = 0; i < DAST_SRC__COUNT; i++) {
+    if(!st.by_source[i]) continue;
+    (void)dast_buf_printf(&b, "%s%s %zu", first ? "" : ", ", dast_source_name((enum dast_source)i),
+                          st.by_source[i]);
+    first = false;
+  }
+  (void)dast_buf_printf(&b, "), %zu templates, %zu forms; skipped: %zu out of scope, %zu dangerous, "
+                            "%zu by the template bound; %zu errors",
+                        st.templates, st.forms, st.out_of_scope, st.dangerous_skipped,
+                        st.trap_limited, st.errors);
+  if(st.capped) (void)dast_buf_printf(&b, "; %zu documents capped", st.capped);
+  if(st.login_attempted)
+    (void)dast_buf_printf(&b, "; login %s (%d relogin%s)", st.login_ok ? "ok" : "FAILED",
+                          st.relogins, st.relogins == 1 ? "" : "s");
+  return dast_buf_take(&b, NULL);
 }

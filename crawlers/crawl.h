@@ -60,6 +60,12 @@ struct dast_crawl_stats {
 };
 void dast_crawler_stats(const struct dast_crawler *c, struct dast_crawl_stats *out);
 
+/* One-paragraph human summary of the stats (owned), e.g. for the CLI:
+ * "crawl: 42 pages, 57 endpoints (link 20, form 6, js 9, ...), 31 templates,
+ *  11 forms; skipped: 3 out of scope, 2 dangerous, 12 by the template bound;
+ *  1 errors; login ok (1 relogin)". */
+char *dast_crawler_summary(const struct dast_crawler *c);
+
 /* Skipped URLs with reasons (the first 200): borrowed parallel arrays. */
 size_t dast_crawler_skipped(const struct dast_crawler *c, const char *const **urls,
                             const char *const **reasons);

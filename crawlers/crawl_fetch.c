@@ -63,6 +63,13 @@ static void on_found(void *ud, const struct dast_found *f)
       }
       free(save);
       dast_set_str(&ep->content_type, "application/json");
+    } else if(f->content_type && dast_strcasestr(f->content_type, "xml")) {
+      dast_endpoint_add_param(ep, DAST_IP_XML, "body",
+                              "<?xml version=\"1.0\"?><root><name>dastgate</name></root>", "xml");
+      dast_set_str(&ep->content_type, f->content_type);
+    } else if(f->content_type && dast_strcasestr(f->content_type, "json")) {
+      dast_set_str(&ep->content_type, "application/json");
+      dast_set_str(&ep->body, "{}");
     }
     (void)dast__crawl_add_endpoint(c, ep, NULL);
     return;
@@ -182,11 +189,30 @@ static void json_walk(struct page *p, json_t *v, size_t *nodes, size_t *urls)
   }
 }
 
+static void take_api_endpoint(void *ud, struct dast_endpoint *ep)
+{
+  struct dast_crawler *c = ud;
+  if(!dast_scope_allows(dast_engine_scope(c->eng), ep->url)) {
+    dast__crawl_skip(c, ep->url, "out of scope");
+    dast_endpoint_free(ep);
+    return;
+  }
+  (void)dast__crawl_add_endpoint(c, ep, NULL);
+}
+
 static void parse_json(struct page *p, const struct dast_response *r)
 {
   json_error_t err;
   json_t *doc = json_loadb(r->body, r->body_len, JSON_DECODE_ANY, &err);
   if(!doc) return; /* not our problem: an API may answer anything */
+  if(json_is_object(doc) && json_is_object(json_object_get(doc, "paths")) &&
+     (json_object_get(doc, "openapi") || json_object_get(doc, "swagger"))) {
+    /* an API description found while crawling: import it */
+    char msg[512];
+    if(dast_openapi_load_buf(r->body, r->body_len, p->url, p->url, p->c->cfg->target,
+                             take_api_endpoint, p->c, msg, sizeof(msg)))
+      DAST_LOG(DAST_LOG_WARN, "crawl", "%s", msg);
+  }
   size_t nodes = 0, urls = 0;
   json_walk(p, doc, &nodes, &urls);
   if(nodes > JSON_MAX_NODES || urls >= JSON_MAX_URLS) p->c->st.capped++;
@@ -227,17 +253,6 @@ static void harvest_headers(struct page *p, const struct dast_response *r)
     free(abs);
     free(ref);
   }
-}
-
-static void take_api_endpoint(void *ud, struct dast_endpoint *ep)
-{
-  struct dast_crawler *c = ud;
-  if(!dast_scope_allows(dast_engine_scope(c->eng), ep->url)) {
-    dast__crawl_skip(c, ep->url, "out of scope");
-    dast_endpoint_free(ep);
-    return;
-  }
-  (void)dast__crawl_add_endpoint(c, ep, NULL);
 }
 
 static void parse_sitemap(struct page *p, const struct dast_response *r)
@@ -309,6 +324,42 @@ static void record(struct dast_crawler *c, const struct dast__item *it, long sta
   if(!c->eps[idx]->status) c->eps[idx]->status = (int)status;
 }
 
+/* Cookies a response sets are insertion points of the endpoint that set
+ * them (a tracking or preference cookie is read where it is issued). */
+static void record_cookies(struct dast_crawler *c, const struct dast__item *it,
+                           const struct dast_response *r)
+{
+  if(it->kind != K_PAGE && it->kind != K_FORM) return;
+  struct dast_endpoint *ep = NULL;
+  int added = 0;
+  for(size_t i = 0; i < r->nheaders && added < 16; i++) {
+    if(!r->headers[i].name || strcasecmp(r->headers[i].name, "Set-Cookie")) continue;
+    const char *v = r->headers[i].value;
+    size_t n = strcspn(v, ";"), eq = strcspn(v, "=");
+    if(eq >= n || eq == 0 || n > 4096) continue;
+    if(!ep) {
+      if(it->ep_index >= 0) ep = c->eps[it->ep_index];
+      else {
+        struct dast_endpoint *probe = dast_tmpl_endpoint(it->method, it->url, it->src);
+        uint32_t slot = dast__hset_count(&c->ep_index, dast_tmpl_endpoint_key(probe));
+        dast_endpoint_free(probe);
+        if(!slot) return;
+        ep = c->eps[slot - 1];
+      }
+    }
+    char *name = dast_strndup(v, eq), *value = dast_strndup(v + eq + 1, n - eq - 1);
+    bool have = false;
+    for(size_t k = 0; k < ep->nparams; k++)
+      if(ep->params[k].kind == DAST_IP_COOKIE && !strcmp(ep->params[k].name, name)) have = true;
+    if(!have) {
+      dast_endpoint_add_param(ep, DAST_IP_COOKIE, name, value, "cookie");
+      added++;
+    }
+    free(name);
+    free(value);
+  }
+}
+
 static void on_response(struct dast_engine *eng, const struct dast_request *req,
                         const struct dast_response *resp, void *ud)
 {
@@ -336,6 +387,7 @@ static void on_response(struct dast_engine *eng, const struct dast_request *req,
   }
   c->st.pages++;
   record(c, it, resp->status);
+  record_cookies(c, it, resp);
   struct page p = {c, it, resp->final_url ? resp->final_url : it->url};
   harvest_headers(&p, resp);
   parse_body(&p, resp);

@@ -61,6 +61,7 @@ struct dast_crawler {
   char *login_path;             /* path of cfg->login_url */
   char *login_action;           /* URL (no query) the login form posts to */
   bool login_busy, login_ok, login_attempted;
+  bool had_login;               /* a login succeeded once: there is a session to lose */
   int logins;
   struct dast__item **waiting;  /* requests to retry after the login */
   size_t nwaiting, waiting_alloc;

@@ -4,7 +4,8 @@
  * the login form (the one with a password field, else one sharing a field
  * name with cfg->login_data, else the first POST form), merge its fields
  * (hidden CSRF tokens included) with login_data, and submit it to the
- * form's action; the engine's cookie jar keeps the session.  Success: no
+ * form's action; the engine's cookie jar keeps the session.  login_data
+ * that starts with '{' is posted as a JSON body to cfg->login_url.  Success: no
  * HTTP error, logged_in_regex matches / logged_out_regex doesn't, and —
  * without either regex — the answer shows no password field any more.
  * While a login runs the crawler submits nothing new (login_busy); pages
@@ -69,6 +70,7 @@ static void finish(struct dast_crawler *c, bool ok)
 {
   c->login_busy = false;
   c->login_ok = ok;
+  if(ok) c->had_login = true;
   DAST_LOG(ok ? DAST_LOG_INFO : DAST_LOG_WARN, "crawl", "login %s (attempt %d)",
            ok ? "succeeded" : "FAILED", c->logins);
   if(!ok) c->st.errors++;
@@ -174,15 +176,18 @@ static void on_login_page(struct dast_engine *eng, const struct dast_request *re
       DAST_LOG(DAST_LOG_WARN, "crawl", "login page %s: extraction capped", c->cfg->login_url);
   }
   struct dast_endpoint *ep = p.ep;
-  if(!ep) { /* no form: post the data to the login URL itself */
+  bool json = data[0] == '{';
+  if(!ep || json) { /* no form, or a JSON API login: post the data to the login URL */
+    dast_endpoint_free(ep);
     ep = dast_endpoint_new("POST", c->cfg->login_url, DAST_SRC_FORM);
-    dast_set_str(&ep->content_type, "application/x-www-form-urlencoded");
+    dast_set_str(&ep->content_type, json ? "application/json" : "application/x-www-form-urlencoded");
+    if(json) dast_set_str(&ep->body, data);
   }
   enum dast_ip_kind kind = !strcmp(ep->method, "GET") ? DAST_IP_QUERY
                            : (ep->content_type && strstr(ep->content_type, "multipart"))
                                ? DAST_IP_MULTIPART
                                : DAST_IP_FORM;
-  merge_login_data(ep, data, kind);
+  if(!json) merge_login_data(ep, data, kind);
   free(c->login_action);
   c->login_action = dast_strdup(ep->url);
   struct dast_built b;
@@ -213,7 +218,7 @@ void dast__login_start(struct dast_crawler *c)
 static bool lost(const struct dast_crawler *c, const char *req_url,
                  const struct dast_response *r)
 {
-  if(!c->cfg->login_url || !c->login_ok || r->err) return false;
+  if(!c->cfg->login_url || !c->had_login || r->err) return false;
   if(req_url && same_path(req_url, c->login_path)) return false;
   if(r->status >= 300 && r->status < 400) {
     const char *loc = dast_response_header(r, "Location");

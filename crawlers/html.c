@@ -96,7 +96,7 @@ static void emit_url(struct hctx *h, const char *ref, enum dast_source src)
     stop(h, "links per page");
     return;
   }
-  struct dast_found f = {abs, "GET", src, NULL};
+  struct dast_found f = {abs, "GET", src, NULL, NULL};
   h->on_url(h->ud, &f);
   h->st->links++;
   free(abs);
@@ -150,7 +150,8 @@ static long add_field(struct hctx *h, const char *name, const char *type, const 
   struct dast_form_field *fl = &f->fields[f->nfields];
   fl->name = dast_strdup(name);
   fl->type = lower_dup(type);
-  fl->value = dast_strndup(value ? value : "", MAX_FIELD_VALUE);
+  if(!value) value = "";
+  fl->value = dast_strndup(value, strnlen(value, MAX_FIELD_VALUE));
   return (long)f->nfields++;
 }
 

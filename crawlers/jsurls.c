@@ -49,11 +49,12 @@ static const struct {
  * method and a JSON.stringify({...}) body. */
 #define AFTER_METHOD "^\\s*[,)][^;]{0,400}?\\b(?:method|type)\\s*:\\s*[\"']([A-Za-z]{3,7})[\"']"
 #define AFTER_JSON "^\\s*,[^;]{0,400}?JSON\\.stringify\\s*\\(\\s*\\{([^{}]{0,600})\\}"
+#define AFTER_CTYPE "^\\s*,[^;]{0,400}?[\"']?content-type[\"']?\\s*:\\s*[\"']([^\"']{1,100})[\"']"
 #define JSON_KEY "(?:^|,)\\s*[\"']?([A-Za-z_$][A-Za-z0-9_$]{0,63})[\"']?\\s*(?::|,|$)"
 
 struct dast_jsurls {
   struct dast_re *re[P__COUNT];
-  struct dast_re *after_method, *after_json, *json_key;
+  struct dast_re *after_method, *after_json, *json_key, *after_ctype;
 };
 
 dast_err dast_jsurls_new(struct dast_jsurls **out)
@@ -66,6 +67,7 @@ dast_err dast_jsurls_new(struct dast_jsurls **out)
   if(!e) e = dast_re_compile(AFTER_METHOD, DAST_RE_CASELESS, &j->after_method, err, sizeof(err));
   if(!e) e = dast_re_compile(AFTER_JSON, 0, &j->after_json, err, sizeof(err));
   if(!e) e = dast_re_compile(JSON_KEY, 0, &j->json_key, err, sizeof(err));
+  if(!e) e = dast_re_compile(AFTER_CTYPE, DAST_RE_CASELESS, &j->after_ctype, err, sizeof(err));
   if(e) {
     DAST_LOG(DAST_LOG_ERROR, "crawl", "jsurls pattern: %s", err);
     dast_jsurls_free(j);
@@ -82,6 +84,7 @@ void dast_jsurls_free(struct dast_jsurls *j)
   dast_re_free(j->after_method);
   dast_re_free(j->after_json);
   dast_re_free(j->json_key);
+  dast_re_free(j->after_ctype);
   free(j);
 }
 
@@ -175,8 +178,16 @@ static char *method_after(struct scan *s, size_t from)
   return m;
 }
 
+static char *ctype_after(struct scan *s, size_t from)
+{
+  size_t ov[4];
+  size_t win = s->len - from < 600 ? s->len - from : 600;
+  if(dast_re_match(s->j->after_ctype, s->js + from, win, 0, ov, 2) != 1) return NULL;
+  return dast_strndup(s->js + from + ov[2], ov[3] - ov[2]);
+}
+
 static void report(struct scan *s, const char *lit, size_t n, const char *method,
-                   const char *json_keys)
+                   const char *json_keys, const char *ctype)
 {
   char *path = fill_template(lit, n);
   if(!path) return;
@@ -190,7 +201,7 @@ static void report(struct scan *s, const char *lit, size_t n, const char *method
     if(s->reported >= s->max) {
       s->capped = true;
     } else {
-      struct dast_found f = {abs, method ? method : "GET", DAST_SRC_JS, json_keys};
+      struct dast_found f = {abs, method ? method : "GET", DAST_SRC_JS, json_keys, ctype};
       s->cb(s->ud, &f);
       s->reported++;
     }
@@ -211,14 +222,16 @@ static void run_pattern(struct scan *s, int p)
     }
     int ug = patterns[p].url_group;
     char *method = call_method(s->js, ov, patterns[p].method_group);
-    char *keys = NULL;
+    char *keys = NULL, *ctype = NULL;
     if(p != P_GENERIC) {
       if(!method) method = method_after(s, ov[1]);
       keys = json_keys_after(s, ov[1]);
+      ctype = ctype_after(s, ov[1]);
     }
-    report(s, s->js + ov[2 * ug], ov[2 * ug + 1] - ov[2 * ug], method, keys);
+    report(s, s->js + ov[2 * ug], ov[2 * ug + 1] - ov[2 * ug], method, keys, ctype);
     free(method);
     free(keys);
+    free(ctype);
     at = ov[1] > at ? ov[1] : at + 1;
   }
 }

@@ -19,6 +19,7 @@ struct dast_found {
   const char *method;     /* "GET" unless the source said otherwise */
   enum dast_source src;   /* DAST_SRC_LINK, DAST_SRC_JS, ... */
   const char *json_keys;  /* JS: comma-separated keys of a JSON.stringify({..}) body, or NULL */
+  const char *content_type; /* JS: Content-Type named in the call's options, or NULL */
 };
 typedef void (*dast_found_cb)(void *ud, const struct dast_found *f);
 

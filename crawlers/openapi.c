@@ -301,46 +301,53 @@ static char *server_base(struct oa *o, const char *doc_url, const char *target)
 
 /* ---- operations ---- */
 
-static void add_body(struct oa *o, struct dast_endpoint *ep, json_t *op, json_t *params,
-                     const char *path)
+/* OpenAPI 3: requestBody.content, JSON preferred, then urlencoded, multipart. */
+static void add_body_v3(struct oa *o, struct dast_endpoint *ep, json_t *op, const char *path)
 {
   json_t *schema = NULL;
   enum dast_ip_kind kind = DAST_IP_JSON;
   const char *ctype = "application/json";
-  if(o->v3) {
-    int pushed;
-    json_t *rb = deref(o, json_object_get(op, "requestBody"), path, &pushed);
-    json_t *content = json_object_get(rb, "content");
-    json_t *mt;
-    if((mt = json_object_get(content, "application/json"))) {
-      schema = json_object_get(mt, "schema");
-    } else if((mt = json_object_get(content, "application/x-www-form-urlencoded"))) {
-      schema = json_object_get(mt, "schema");
-      kind = DAST_IP_FORM;
-      ctype = "application/x-www-form-urlencoded";
-    } else if((mt = json_object_get(content, "multipart/form-data"))) {
-      schema = json_object_get(mt, "schema");
-      kind = DAST_IP_MULTIPART;
-      ctype = "multipart/form-data";
-    } else if(json_is_object(content)) { /* any other +json */
-      const char *k;
-      json_t *x;
-      json_object_foreach(content, k, x) if(strstr(k, "json") && !schema) schema = json_object_get(x, "schema");
-    }
-    if(schema) {
-      json_t *doc = flatten(o, ep, schema, "", kind, 0, path);
-      if(kind == DAST_IP_JSON) {
-        char *s = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
-        dast_set_str(&ep->body, s);
-        free(s);
-      }
-      json_decref(doc);
-      dast_set_str(&ep->content_type, ctype);
-    }
-    undo(o, pushed);
-    return;
+  int pushed;
+  json_t *rb = deref(o, json_object_get(op, "requestBody"), path, &pushed);
+  json_t *content = json_object_get(rb, "content");
+  json_t *mt;
+  if((mt = json_object_get(content, "application/json"))) {
+    schema = json_object_get(mt, "schema");
+  } else if((mt = json_object_get(content, "application/x-www-form-urlencoded"))) {
+    schema = json_object_get(mt, "schema");
+    kind = DAST_IP_FORM;
+    ctype = "application/x-www-form-urlencoded";
+  } else if((mt = json_object_get(content, "multipart/form-data"))) {
+    schema = json_object_get(mt, "schema");
+    kind = DAST_IP_MULTIPART;
+    ctype = "multipart/form-data";
+  } else if((mt = json_object_get(content, "application/xml")) ||
+            (mt = json_object_get(content, "text/xml"))) {
+    dast_endpoint_add_param(ep, DAST_IP_XML, "body",
+                            "<?xml version=\"1.0\"?><root><name>dastgate</name></root>", "xml");
+    dast_set_str(&ep->content_type, "application/xml");
+  } else if(json_is_object(content)) { /* any other +json */
+    const char *k;
+    json_t *x;
+    json_object_foreach(content, k, x) if(strstr(k, "json") && !schema) schema = json_object_get(x, "schema");
   }
-  /* Swagger 2.0: an "in: body" parameter or formData parameters */
+  if(schema) {
+    json_t *doc = flatten(o, ep, schema, "", kind, 0, path);
+    if(kind == DAST_IP_JSON) {
+      char *s = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+      dast_set_str(&ep->body, s);
+      free(s);
+    }
+    json_decref(doc);
+    dast_set_str(&ep->content_type, ctype);
+  }
+  undo(o, pushed);
+}
+
+/* Swagger 2.0: an "in: body" parameter or formData parameters. */
+static void add_body_v2(struct oa *o, struct dast_endpoint *ep, json_t *op, json_t *params,
+                        const char *path)
+{
   size_t i;
   json_t *p;
   bool multi = false;
@@ -448,6 +455,68 @@ static json_t *param_example(json_t *p)
   return ex;
 }
 
+/* One segment of an API path: "{id}" (or "v{id}.json") takes the path
+ * parameter's example; the template gets its class ("{n}") or its name. */
+static void path_segment(struct oa *o, struct dast_endpoint *ep, const char *segment, size_t seg,
+                         json_t *params, const char *opath, struct dast_buf *url,
+                         struct dast_buf *tmpl)
+{
+  const char *open = strchr(segment, '{'), *close = open ? strchr(open, '}') : NULL;
+  if(!open || !close) {
+    (void)dast_buf_adds(url, segment);
+    (void)dast_buf_adds(tmpl, segment);
+    return;
+  }
+  char *pname = dast_strndup(open + 1, (size_t)(close - open - 1));
+  json_t *p = NULL, *q;
+  size_t j;
+  json_array_foreach(params, j, q) if(!strcmp(str(q, "in"), "path") && !strcmp(str(q, "name"), pname)) p = q;
+  char *v = example_for(o, p ? param_schema(o, p) : NULL, p ? param_example(p) : NULL, pname, opath);
+  char *enc = dast_url_encode(v, strlen(v));
+  char *concrete = dast_aprintf("%.*s%s%s", (int)(open - segment), segment, enc, close + 1);
+  (void)dast_buf_adds(url, concrete);
+  const char *cls = dast_tmpl_classify(v, strlen(v));
+  (void)dast_buf_printf(tmpl, "%.*s%s%s%s%s", (int)(open - segment), segment, cls ? cls : "{",
+                        cls ? "" : pname, cls ? "" : "}", close + 1);
+  char idx[24];
+  snprintf(idx, sizeof(idx), "%zu", seg);
+  json_t *sch = p ? param_schema(o, p) : NULL;
+  dast_endpoint_add_param(ep, DAST_IP_PATH, idx, concrete, sch ? schema_type(sch) : "string");
+  free(concrete);
+  free(enc);
+  free(v);
+  free(pname);
+}
+
+/* The concrete URL (base + API path with examples) and the template. */
+static void build_path(struct oa *o, struct dast_endpoint *ep, const char *apipath, json_t *params,
+                       const char *opath, struct dast_buf *url, struct dast_buf *tmpl)
+{
+  (void)dast_buf_adds(url, o->base);
+  const char *bpath = strstr(o->base, "://");
+  bpath = bpath ? bpath + 3 + strcspn(bpath + 3, "/") : "";
+  (void)dast_buf_adds(tmpl, bpath);
+  size_t seg = 0;
+  for(const char *c = bpath; *c; c++) seg += *c == '/';
+  const char *s = apipath;
+  while(*s) {
+    if(*s == '/') {
+      s++;
+      continue;
+    }
+    size_t n = strcspn(s, "/");
+    char *segment = dast_strndup(s, n);
+    (void)dast_buf_adds(url, "/");
+    (void)dast_buf_adds(tmpl, "/");
+    path_segment(o, ep, segment, seg, params, opath, url, tmpl);
+    free(segment);
+    s += n;
+    seg++;
+  }
+  if(!url->len || url->data[url->len - 1] == ':') (void)dast_buf_adds(url, "/");
+  if(!tmpl->len) (void)dast_buf_adds(tmpl, "/");
+}
+
 static void add_operation(struct oa *o, const char *apipath, const char *method, json_t *op,
                           json_t *path_params, const char *opath)
 {
@@ -458,57 +527,11 @@ static void add_operation(struct oa *o, const char *apipath, const char *method,
     json_decref(params);
     return;
   }
-  /* concrete path and its template */
   struct dast_buf url, tmpl;
   dast_buf_init(&url, 16384);
   dast_buf_init(&tmpl, 16384);
-  (void)dast_buf_adds(&url, o->base);
-  const char *bpath = strstr(o->base, "://");
-  bpath = bpath ? bpath + 3 + strcspn(bpath + 3, "/") : "";
-  (void)dast_buf_adds(&tmpl, bpath);
-  size_t seg = 0;
-  for(const char *c = bpath; *c; c++) seg += *c == '/';
   struct dast_endpoint *ep = dast_endpoint_new(method, "", DAST_SRC_OPENAPI);
-  const char *s = apipath;
-  while(*s) {
-    if(*s == '/') { s++; continue; }
-    size_t n = strcspn(s, "/");
-    char *segment = dast_strndup(s, n);
-    (void)dast_buf_adds(&url, "/");
-    (void)dast_buf_adds(&tmpl, "/");
-    char *open = strchr(segment, '{'), *close = open ? strchr(open, '}') : NULL;
-    if(open && close) {
-      char *pname = dast_strndup(open + 1, (size_t)(close - open - 1));
-      json_t *p = NULL, *q;
-      size_t j;
-      json_array_foreach(params, j, q) if(!strcmp(str(q, "in"), "path") && !strcmp(str(q, "name"), pname)) p = q;
-      char *v = example_for(o, p ? param_schema(o, p) : NULL, p ? param_example(p) : NULL, pname, opath);
-      char *enc = dast_url_encode(v, strlen(v));
-      char *concrete = dast_aprintf("%.*s%s%s", (int)(open - segment), segment, enc, close + 1);
-      (void)dast_buf_adds(&url, concrete);
-      const char *cls = dast_tmpl_classify(v, strlen(v));
-      (void)dast_buf_printf(&tmpl, "%.*s%s%s", (int)(open - segment), segment,
-                            cls ? cls : "{", cls ? "" : pname);
-      if(!cls) (void)dast_buf_adds(&tmpl, "}");
-      (void)dast_buf_adds(&tmpl, close + 1);
-      char idx[24];
-      snprintf(idx, sizeof(idx), "%zu", seg);
-      dast_endpoint_add_param(ep, DAST_IP_PATH, idx, concrete,
-                              p ? schema_type(param_schema(o, p) ? param_schema(o, p) : p) : "string");
-      free(concrete);
-      free(enc);
-      free(v);
-      free(pname);
-    } else {
-      (void)dast_buf_adds(&url, segment);
-      (void)dast_buf_adds(&tmpl, segment);
-    }
-    free(segment);
-    s += n;
-    seg++;
-  }
-  if(!url.len || url.data[url.len - 1] == ':') (void)dast_buf_adds(&url, "/");
-  if(!tmpl.len) (void)dast_buf_adds(&tmpl, "/");
+  build_path(o, ep, apipath, params, opath, &url, &tmpl);
   dast_set_str(&ep->url, url.data);
   size_t j;
   json_t *p;
@@ -532,7 +555,10 @@ static void add_operation(struct oa *o, const char *apipath, const char *method,
     free(v);
   }
   if(strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS"))
-    add_body(o, ep, op, params, opath);
+  {
+    if(o->v3) add_body_v3(o, ep, op, opath);
+    else add_body_v2(o, ep, op, params, opath);
+  }
   json_decref(params);
   dast_tmpl_set(ep); /* for the query part */
   const char *q = strchr(ep->tmpl, '?');

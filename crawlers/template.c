@@ -41,6 +41,21 @@ static bool is_date(const char *s, size_t n)
   return all_of(s, 4, DIGITS) && all_of(s + 5, 2, DIGITS) && all_of(s + 8, 2, DIGITS);
 }
 
+/* Generated ids and session-like tokens: 8..64 ASCII letters and digits
+ * with at least two digits and one letter ("f7216241cb1", "ab12cd34").
+ * Words ("products", "mp3player") stay literal. */
+static bool is_token(const char *s, size_t n)
+{
+  if(n < 8 || n > 64) return false;
+  size_t digits = 0, letters = 0;
+  for(size_t i = 0; i < n; i++) {
+    if(s[i] >= '0' && s[i] <= '9') digits++;
+    else if((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')) letters++;
+    else return false;
+  }
+  return digits >= 2 && letters >= 1;
+}
+
 const char *dast_tmpl_classify(const char *s, size_t n)
 {
   if(!s || !n) return NULL;
@@ -48,6 +63,7 @@ const char *dast_tmpl_classify(const char *s, size_t n)
   if(is_uuid(s, n)) return "{uuid}";
   if(n >= 16 && all_of(s, n, HEXDIGITS)) return "{hex}";
   if(is_date(s, n)) return "{date}";
+  if(is_token(s, n)) return "{id}";
   return NULL;
 }
 
@@ -254,7 +270,7 @@ uint64_t dast_tmpl_endpoint_key(const struct dast_endpoint *ep)
     collect_name(&ns, n, NULL);
     free(n);
   }
-  qsort(ns.v, ns.n, sizeof(char *), cmp_str);
+  if(ns.n) qsort(ns.v, ns.n, sizeof(char *), cmp_str);
   uint64_t h = dast_hash64(ep->method, strlen(ep->method), 1469598103934665603ULL);
   h = dast_hash64(" ", 1, h);
   const char *t = ep->tmpl ? ep->tmpl : ep->url;

@@ -1,7 +1,7 @@
 /* template.h — URL templates: the de-duplication key of the crawl and of the
  * endpoint inventory.  Id-like path segments collapse ("/item/17" and
  * "/item/18" are both "/item/{n}"; uuids "{uuid}", >= 16 hex digits "{hex}",
- * ISO dates "{date}"), and the query keeps only its sorted parameter names
+ * ISO dates "{date}", other generated alphanumeric ids "{id}"), and the query keeps only its sorted parameter names
  * ("/search?page=&q=").  Pure string functions: no engine, no network, so
  * they are fuzz targets. */
 #ifndef DAST_CRAWL_TEMPLATE_H
@@ -14,7 +14,9 @@
 #define DAST_TMPL_MAX_SEGMENTS 128
 
 /* Classifies one path segment (or value) of n bytes: returns "{n}",
- * "{uuid}", "{hex}" or "{date}" when it is id-like, NULL when literal. */
+ * "{uuid}", "{hex}", "{date}" or — for 8..64 letters and digits with at
+ * least two digits and a letter, the shape of generated ids and path-trap
+ * tokens — "{id}"; NULL when literal. */
 const char *dast_tmpl_classify(const char *s, size_t n);
 
 /* Template of `url` (absolute "http://h/p?q" or origin-relative "/p?q"):

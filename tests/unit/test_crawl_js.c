@@ -17,8 +17,9 @@ static void on_url(void *ud, const struct dast_found *f)
   struct got *g = ud;
   g->n++;
   if(g->b.len < 65536)
-    (void)dast_buf_printf(&g->b, "%s %s%s%s\n", f->method, f->url, f->json_keys ? " keys=" : "",
-                          f->json_keys ? f->json_keys : "");
+    (void)dast_buf_printf(&g->b, "%s %s%s%s%s%s\n", f->method, f->url, f->json_keys ? " keys=" : "",
+                          f->json_keys ? f->json_keys : "", f->content_type ? " ctype=" : "",
+                          f->content_type ? f->content_type : "");
 }
 
 static char *slurp(const char *name, size_t *len)
@@ -62,10 +63,11 @@ TEST(external_script_urls)
   ASSERT_CONTAINS(u, "GET http://127.0.0.1:9/api/axios-default\n");
   ASSERT_CONTAINS(u, "GET http://127.0.0.1:9/static/popup.html\n");
   ASSERT_CONTAINS(u, "GET http://127.0.0.1:9/assigned\n");
+  ASSERT_CONTAINS(u, "POST http://127.0.0.1:9/api/import ctype=application/xml\n");
   ASSERT_CONTAINS(u, "GET https://cdn.example.com/lib.js\n");
   ASSERT_CONTAINS(u, "GET http://127.0.0.1:9/up/one.php\n");
   ASSERT_CONTAINS(u, "GET http://127.0.0.1:9/static/report.aspx?id=3\n");
-  ASSERT(!strstr(u, "application"));
+  ASSERT(!strstr(u, "/application/json"));
   ASSERT(!strstr(u, "12/31"));
   ASSERT_CONTAINS(u, "GET http://127.0.0.1:9/from-markup-in-js\n");
   ASSERT(!strstr(u, "dynamic"));

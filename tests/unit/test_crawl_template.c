@@ -21,6 +21,11 @@ TEST(classify_segments)
   ASSERT_STREQ(dast_tmpl_classify("d41d8cd98f00b204e9800998ecf8427e", 32), "{hex}");
   ASSERT_STREQ(dast_tmpl_classify("2024-02-29", 10), "{date}");
   ASSERT(dast_tmpl_classify("items", 5) == NULL);
+  ASSERT_STREQ(dast_tmpl_classify("f7216241cb1", 11), "{id}");
+  ASSERT_STREQ(dast_tmpl_classify("ab12cd34", 8), "{id}");
+  ASSERT(dast_tmpl_classify("mp3player", 9) == NULL);
+  ASSERT(dast_tmpl_classify("products", 8) == NULL);
+  ASSERT(dast_tmpl_classify("my-post-2024", 12) == NULL);
   ASSERT(dast_tmpl_classify("abc123", 6) == NULL);
   ASSERT(dast_tmpl_classify("deadbeef", 8) == NULL); /* short hex stays literal */
   ASSERT(dast_tmpl_classify("", 0) == NULL);

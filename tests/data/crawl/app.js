@@ -19,3 +19,4 @@ const mime = "application/json", date = "12/31/2024", sep = "/", empty = "";
 const re = /\/api\/(\d+)/;
 const html = "<a href='/from-markup-in-js'>";  // markup built in JS: a real link
 const dyn = `${base}/dynamic`;
+fetch('/api/import', {method: 'POST', headers: {'Content-Type': 'application/xml'}, body: doc});

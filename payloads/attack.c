@@ -1,0 +1,594 @@
+/* attack.c — the attack scheduler.
+ *
+ * dast_attack_start() keeps a small window of endpoints in flight
+ * (a->window).  For each endpoint (struct pl_ep) it first fetches the
+ * endpoint twice as crawled — the baseline: content type, latency, and the
+ * page's own dynamic parts — then creates one job per (check x insertion
+ * point) the check applies to, or per endpoint-level target (deduplicated
+ * per template, directory or origin as the check's scope says).  Jobs run
+ * concurrently, one request at a time each; timing jobs run one after the
+ * other once the rest of the endpoint is done so they do not measure each
+ * other.  When an endpoint's last job ends it is freed and the next one
+ * starts.  When all are done pl_post_start() runs the stored-XSS replay and
+ * collects out-of-band hits.
+ *
+ * Every decision is made in engine callbacks; nothing blocks.  All random
+ * values come from a->rng, seeded from cfg->seed.  One finding per
+ * (check, method, template, insertion point): findings are keyed by their
+ * fingerprint and the most confident one is kept. */
+#include "payloads/attack_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define PL_WINDOW 4
+#define PL_BASE_CAP (1u << 20)
+
+static void ep_next(struct dast_attack *a);
+
+/* ---- findings and tested records ---- */
+
+void pl_attack_add_finding(struct dast_attack *a, struct dast_finding *f)
+{
+  for(size_t i = 0; i < a->nfindings; i++) {
+    if(strcmp(a->findings[i]->fingerprint, f->fingerprint)) continue;
+    if(f->confidence > a->findings[i]->confidence) {
+      dast_finding_free(a->findings[i]);
+      a->findings[i] = f;
+    } else {
+      dast_finding_free(f);
+    }
+    return;
+  }
+  if(a->nfindings == a->afindings) {
+    a->afindings = a->afindings ? a->afindings * 2 : 16;
+    a->findings = dast_realloc(a->findings, a->afindings * sizeof(*a->findings));
+  }
+  a->findings[a->nfindings++] = f;
+  DAST_LOG(DAST_LOG_INFO, "attack", "finding: %s (%s)", f->title,
+           dast_confidence_name(f->confidence));
+}
+
+static void add_tested(struct dast_attack *a, const struct pl_check *c,
+                       const struct dast_endpoint *ep, bool applicable, const char *reason)
+{
+  const char *tmpl = ep->tmpl ? ep->tmpl : ep->url;
+  for(size_t i = 0; i < a->ntested; i++) {
+    struct dast_tested *t = &a->tested[i];
+    if(!strcmp(t->check_id, c->id) && !strcmp(t->method, ep->method) && !strcmp(t->tmpl, tmpl)) {
+      if(applicable && !t->applicable) {
+        t->applicable = true;
+        free(t->reason);
+        t->reason = NULL;
+      }
+      return;
+    }
+  }
+  if(a->ntested == a->atested) {
+    a->atested = a->atested ? a->atested * 2 : 64;
+    a->tested = dast_realloc(a->tested, a->atested * sizeof(*a->tested));
+  }
+  struct dast_tested *t = &a->tested[a->ntested++];
+  memset(t, 0, sizeof(*t));
+  t->check_id = dast_strdup(c->id);
+  t->check_name = dast_strdup(c->name);
+  t->check_class = dast_strdup(c->klass);
+  t->method = dast_strdup(ep->method);
+  t->tmpl = dast_strdup(tmpl);
+  t->applicable = applicable;
+  t->reason = reason ? dast_strdup(reason) : NULL;
+}
+
+/* Returns true the first time a key is seen. */
+static bool seen_once(struct dast_attack *a, const char *key)
+{
+  uint64_t h = dast_hash64(key, strlen(key), 7);
+  for(size_t i = 0; i < a->nseen; i++)
+    if(a->seen[i] == h) return false;
+  if(a->nseen == a->aseen) {
+    a->aseen = a->aseen ? a->aseen * 2 : 64;
+    a->seen = dast_realloc(a->seen, a->aseen * sizeof(uint64_t));
+  }
+  a->seen[a->nseen++] = h;
+  return true;
+}
+
+int pl_class_state(const struct dast_attack *a, const char *klass, const struct dast_endpoint *ep,
+                   long ip)
+{
+  const char *name = ip >= 0 ? ep->params[ip].name : NULL;
+  const char *tmpl = ep->tmpl ? ep->tmpl : ep->url;
+  int st = 0;
+  for(size_t i = 0; i < a->nfindings; i++) {
+    const struct dast_finding *f = a->findings[i];
+    if(strcmp(f->check_class, klass) || strcmp(f->method, ep->method) || strcmp(f->tmpl, tmpl))
+      continue;
+    if((name == NULL) != (f->param == NULL) || (name && strcmp(name, f->param))) continue;
+    int s = f->confidence == DAST_CONF_CONFIRMED ? 2 : 1;
+    if(s > st) st = s;
+  }
+  return st;
+}
+
+/* ---- lifecycle ---- */
+
+dast_err dast_attack_new(struct dast_engine *eng, const struct dast_config *cfg,
+                         const struct dast_checks *checks, struct dast_attack **out, char *errbuf,
+                         size_t errlen)
+{
+  *out = NULL;
+  if(!cfg || !checks) {
+    if(errbuf) snprintf(errbuf, errlen, "attack: config and checks are required");
+    return DAST_EINVAL;
+  }
+  struct dast_attack *a = dast_calloc(1, sizeof(*a));
+  a->eng = eng;
+  a->cfg = cfg;
+  a->checks = checks;
+  dast_rng_seed(&a->rng, cfg->seed_set ? cfg->seed : 0x64617374ULL);
+  a->window = PL_WINDOW;
+  a->passive = pl_passive_new(cfg, checks, errbuf, errlen);
+  if(!a->passive) {
+    free(a);
+    return DAST_EPARSE;
+  }
+  *out = a;
+  return DAST_OK;
+}
+
+void dast_attack_set_oob(struct dast_attack *a, struct dast_oob *oob)
+{
+  a->oob = oob;
+}
+
+void dast_attack_free(struct dast_attack *a)
+{
+  if(!a) return;
+  for(size_t i = 0; i < a->nfindings; i++) dast_finding_free(a->findings[i]);
+  free(a->findings);
+  for(size_t i = 0; i < a->ntested; i++) dast_tested_clear(&a->tested[i]);
+  free(a->tested);
+  free(a->seen);
+  for(size_t i = 0; i < a->nplants; i++) {
+    free(a->plants[i].payload);
+    free(a->plants[i].request);
+    free(a->plants[i].curl);
+  }
+  free(a->plants);
+  for(size_t i = 0; i < a->noobw; i++) {
+    free(a->oobw[i].payload);
+    free(a->oobw[i].request);
+    free(a->oobw[i].curl);
+    free(a->oobw[i].url);
+  }
+  free(a->oobw);
+  pl_passive_free(a->passive);
+  free(a);
+}
+
+void dast_attack_observe(struct dast_engine *eng, const struct dast_request *req,
+                         const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  struct dast_attack *a = ud;
+  if(!a || !resp || resp->err || !resp->status) return;
+  struct pl_subject s;
+  pl_subject_view(&s, resp);
+  const char *url = resp->final_url ? resp->final_url : req->url;
+  struct dast_finding **fs = NULL;
+  size_t n = 0;
+  pl_passive_run(a->passive, req, &s, url, &fs, &n);
+  for(size_t i = 0; i < n; i++) pl_attack_add_finding(a, fs[i]);
+  free(fs);
+}
+
+bool dast_attack_done(const struct dast_attack *a)
+{
+  return a->done;
+}
+
+size_t dast_attack_findings(const struct dast_attack *a, struct dast_finding *const **out)
+{
+  *out = a->findings;
+  return a->nfindings;
+}
+
+size_t dast_attack_tested(const struct dast_attack *a, const struct dast_tested **out)
+{
+  *out = a->tested;
+  return a->ntested;
+}
+
+/* ---- sending ---- */
+
+static void job_cb(struct dast_engine *eng, const struct dast_request *req,
+                   const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  struct pl_job *j = ud;
+  if(resp->err == DAST_ECANCEL) {
+    pl_job_finish(j);
+    return;
+  }
+  pl_strategy_resp(j, req, resp);
+}
+
+void pl_job_vars(struct pl_job *j)
+{
+  const struct dast_endpoint *ep = j->es->ep;
+  pl_vars_fresh(&j->v, &j->es->a->rng);
+  j->v.orig = j->ip >= 0 ? ep->params[j->ip].value : "";
+  j->v.xml = ep->body;
+  j->v.oob_base = j->es->a->oob ? dast_oob_url(j->es->a->oob) : NULL;
+  j->v.oob_ldap = j->es->a->oob ? dast_oob_ldap_hostport(j->es->a->oob) : NULL;
+  const char *slash = strrchr(ep->url, '/');
+  j->v.file = slash && slash[1] ? slash + 1 : "index.html";
+}
+
+/* Replaces or adds "Name: value" in a built request's header list. */
+static void set_header(struct dast_built *b, const char *name, const char *value)
+{
+  size_t nl = strlen(name);
+  char *line = dast_aprintf("%s: %s", name, value);
+  for(size_t i = 0; i < b->nheaders; i++)
+    if(!strncasecmp(b->headers[i], name, nl) && b->headers[i][nl] == ':') {
+      free(b->headers[i]);
+      b->headers[i] = line;
+      return;
+    }
+  b->headers = dast_realloc(b->headers, (b->nheaders + 1) * sizeof(char *));
+  b->headers[b->nheaders++] = line;
+}
+
+bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeout_ms)
+{
+  struct dast_attack *a = j->es->a;
+  const struct pl_check *c = j->c;
+  struct dast_built b;
+  long over = url ? -1 : j->ip;
+  if(dast_endpoint_build(j->es->ep, over, value ? value : "", c->raw, &b)) return false;
+  if(url) {
+    free(b.url);
+    b.url = dast_strdup(url);
+    free(b.method);
+    b.method = dast_strdup("GET");
+    free(b.body);
+    b.body = NULL;
+    b.body_len = 0;
+  }
+  if(j->target && !strncmp(j->target, "header:", 7) && value) set_header(&b, j->target + 7, value);
+  for(size_t i = 0; i < c->nheaders; i++) {
+    char *h = pl_expand(c->headers[i], &j->v);
+    char *colon = strchr(h, ':');
+    if(colon) {
+      *colon = '\0';
+      const char *v = colon + 1;
+      while(*v == ' ') v++;
+      set_header(&b, h, v);
+    }
+    free(h);
+  }
+  if(c->method && !url) {
+    free(b.method);
+    b.method = dast_strdup(c->method);
+  }
+  struct dast_request req;
+  memset(&req, 0, sizeof(req));
+  req.method = b.method;
+  req.url = b.url;
+  req.headers = (const char *const *)b.headers;
+  req.nheaders = b.nheaders;
+  req.body = b.body;
+  req.body_len = b.body_len;
+  req.max_redirects = c->follow >= 0 ? c->follow : a->cfg->max_redirects;
+  req.timeout_ms = timeout_ms;
+  if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
+  dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
+  dast_built_free(&b);
+  if(e) {
+    DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: probe not sent: %s", c->id, dast_strerror(e));
+    return false;
+  }
+  return true;
+}
+
+/* ---- endpoints ---- */
+
+static void ep_free(struct pl_ep *es)
+{
+  for(struct pl_job *j = es->all, *n; j; j = n) {
+    n = j->next;
+    for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
+    dast_finding_free(j->best);
+    free(j->note);
+    free(j->path_own);
+    free(j);
+  }
+  pl_subject_free(&es->base[0]);
+  pl_subject_free(&es->base[1]);
+  pl_tokens_free(&es->btok);
+  pl_tokens_free(&es->dyn);
+  free(es);
+}
+
+static void job_run(struct pl_job *j)
+{
+  j->es->running++;
+  pl_strategy_start(j);
+}
+
+/* Starts the next serial job, or frees the endpoint when nothing is left.
+ * `creating` guards against a job that finishes synchronously freeing the
+ * endpoint under our feet. */
+static void ep_maybe_done(struct pl_ep *es)
+{
+  if(es->creating) return;
+  es->creating = true;
+  while(!es->running && es->serial) {
+    struct pl_job *j = es->serial;
+    es->serial = j->snext;
+    job_run(j);
+  }
+  es->creating = false;
+  if(es->running || es->serial) return;
+  struct dast_attack *a = es->a;
+  ep_free(es);
+  a->in_flight--;
+  ep_next(a);
+}
+
+void pl_job_finish(struct pl_job *j)
+{
+  if(j->finished) return;
+  j->finished = true;
+  if(j->best) {
+    pl_attack_add_finding(j->es->a, j->best);
+    j->best = NULL;
+  }
+  struct pl_ep *es = j->es;
+  es->running--;
+  ep_maybe_done(es);
+}
+
+static struct pl_job *job_new(struct pl_ep *es, const struct pl_check *c, long ip,
+                              const char *target)
+{
+  struct pl_job *j = dast_calloc(1, sizeof(*j));
+  j->es = es;
+  j->c = c;
+  j->ip = ip;
+  j->target = target;
+  j->next = es->all;
+  es->all = j;
+  return j;
+}
+
+static bool ctype_ok(const struct pl_check *c, const char *ctype)
+{
+  if(!c->nctypes) return true;
+  for(size_t i = 0; i < c->nctypes; i++)
+    if(ctype && dast_strcaseprefix(ctype, c->ctypes[i])) return true;
+  return false;
+}
+
+static bool method_ok(const struct pl_check *c, const char *m)
+{
+  if(!c->nmethods) return true;
+  for(size_t i = 0; i < c->nmethods; i++)
+    if(!strcasecmp(c->methods[i], m)) return true;
+  return false;
+}
+
+static bool scheme_ok(const struct pl_check *c, const char *url)
+{
+  if(!c->nschemes) return true;
+  for(size_t i = 0; i < c->nschemes; i++) {
+    size_t n = strlen(c->schemes[i]);
+    if(!strncasecmp(url, c->schemes[i], n) && url[n] == ':') return true;
+  }
+  return false;
+}
+
+/* The dedup key of an endpoint-level job for its scope. */
+static char *scope_key(const struct pl_check *c, const struct dast_endpoint *ep,
+                       const char *target)
+{
+  const char *url = ep->url;
+  const char *tmpl = ep->tmpl ? ep->tmpl : ep->url;
+  const char *hostend = strstr(url, "://");
+  hostend = hostend ? strchr(hostend + 3, '/') : NULL;
+  size_t originlen = hostend ? (size_t)(hostend - url) : strlen(url);
+  switch(c->scope) {
+  case PL_SCOPE_ORIGIN: return dast_aprintf("%s|%s|%.*s", c->id, target, (int)originlen, url);
+  case PL_SCOPE_DIR: {
+    const char *last = strrchr(url, '/');
+    size_t n = last && last >= url + originlen ? (size_t)(last - url) + 1 : strlen(url);
+    return dast_aprintf("%s|%s|%.*s", c->id, target, (int)n, url);
+  }
+  case PL_SCOPE_PARAM:
+  case PL_SCOPE_ENDPOINT:
+  case PL_SCOPE_TEMPLATE: break;
+  }
+  return dast_aprintf("%s|%s|%s|%s", c->id, target, ep->method, tmpl);
+}
+
+static bool param_level(const struct pl_check *c)
+{
+  return !c->ntargets && c->strategy != PL_S_FILES;
+}
+
+/* Creates the jobs of one check on one endpoint. */
+static void make_jobs(struct pl_ep *es, const struct pl_check *c)
+{
+  struct dast_attack *a = es->a;
+  const struct dast_endpoint *ep = es->ep;
+  if(c->passive) return;
+  bool hint_only = false;
+  if(a->cfg->profile < c->profile) {
+    if(c->strategy != PL_S_TIMING || a->cfg->profile != DAST_PROFILE_STANDARD) {
+      add_tested(a, c, ep, false, "skipped by the scan profile");
+      return;
+    }
+    hint_only = true; /* runs only where a cheaper probe hinted */
+  }
+  if(c->strategy == PL_S_OOB && !a->oob) {
+    add_tested(a, c, ep, false, "no out-of-band listener");
+    return;
+  }
+  if(!method_ok(c, ep->method) || !scheme_ok(c, ep->url)) {
+    add_tested(a, c, ep, false, "method or scheme not covered by the check");
+    return;
+  }
+  if(!ctype_ok(c, es->ctype)) {
+    add_tested(a, c, ep, false, "response content type not covered by the check");
+    return;
+  }
+  if(c->strategy == PL_S_STORED_XSS && !strcmp(ep->method, "GET")) {
+    add_tested(a, c, ep, false, "stored XSS plants only through non-GET requests");
+    return;
+  }
+  bool any = false;
+  if(param_level(c)) {
+    for(size_t i = 0; i < ep->nparams; i++) {
+      const struct dast_param *p = &ep->params[i];
+      if(c->ip_mask && !(c->ip_mask & (1u << p->kind))) continue;
+      if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit"))) continue;
+      struct pl_job *j = job_new(es, c, (long)i, NULL);
+      j->hint_only = hint_only;
+      any = true;
+      if(c->strategy == PL_S_TIMING) {
+        j->snext = es->serial;
+        es->serial = j;
+      } else {
+        job_run(j);
+      }
+    }
+  } else {
+    const char *one[] = {"endpoint"};
+    const char *const *targets = c->ntargets ? (const char *const *)c->targets : one;
+    size_t nt = c->ntargets ? c->ntargets : 1;
+    for(size_t t = 0; t < nt; t++) {
+      char *key = scope_key(c, ep, targets[t]);
+      bool first = seen_once(a, key);
+      free(key);
+      if(!first) continue;
+      struct pl_job *j = job_new(es, c, -1, targets[t]);
+      j->hint_only = hint_only;
+      any = true;
+      if(c->strategy == PL_S_TIMING) {
+        j->snext = es->serial;
+        es->serial = j;
+      } else {
+        job_run(j);
+      }
+    }
+  }
+  add_tested(a, c, ep, any || !param_level(c),
+             any || !param_level(c) ? NULL : "no insertion point of a kind the check covers");
+}
+
+static void ep_jobs(struct pl_ep *es)
+{
+  es->creating = true;
+  for(size_t i = 0; i < es->a->checks->n; i++) make_jobs(es, es->a->checks->v[i]);
+  es->creating = false;
+  ep_maybe_done(es);
+}
+
+static void base_cb(struct dast_engine *eng, const struct dast_request *req,
+                    const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  (void)req;
+  struct pl_ep *es = ud;
+  struct dast_attack *a = es->a;
+  if(resp->err == DAST_ECANCEL || (resp->err && es->nbase == 0 && !resp->status)) {
+    /* unreachable endpoint (or the budget ran out): nothing to probe */
+    es->running--;
+    ep_maybe_done(es);
+    return;
+  }
+  struct pl_subject v;
+  pl_subject_view(&v, resp);
+  pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
+  if(resp->time_us > es->base_us) es->base_us = resp->time_us;
+  es->nbase++;
+  es->running--;
+  if(es->nbase == 1) {
+    struct dast_built b;
+    if(!dast_endpoint_build(es->ep, -1, NULL, false, &b)) {
+      struct dast_request r = {.method = b.method, .url = b.url,
+                               .headers = (const char *const *)b.headers,
+                               .nheaders = b.nheaders, .body = b.body, .body_len = b.body_len,
+                               .max_redirects = a->cfg->max_redirects};
+      if(!dast_engine_submit(a->eng, &r, base_cb, es)) {
+        es->running++;
+        dast_built_free(&b);
+        return;
+      }
+      dast_built_free(&b);
+    }
+    pl_subject_copy(&es->base[1], &es->base[0], 0);
+    es->nbase = 2;
+  }
+  es->ctype = pl_subject_header(&es->base[0], "Content-Type");
+  struct pl_tokens t1;
+  pl_tokens_make(&es->btok, es->base[0].body, es->base[0].body_len, NULL, 0);
+  pl_tokens_make(&t1, es->base[1].body, es->base[1].body_len, NULL, 0);
+  es->stability = pl_similarity(&es->btok, &t1, NULL);
+  pl_tokens_dynamic(&es->dyn, &es->btok, &t1);
+  pl_tokens_free(&t1);
+  ep_jobs(es);
+}
+
+static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
+{
+  struct pl_ep *es = dast_calloc(1, sizeof(*es));
+  es->a = a;
+  es->ep = ep;
+  a->in_flight++;
+  struct dast_built b;
+  if(dast_endpoint_build(ep, -1, NULL, false, &b)) {
+    ep_maybe_done(es);
+    return;
+  }
+  struct dast_request r = {.method = b.method, .url = b.url,
+                           .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
+                           .body = b.body, .body_len = b.body_len,
+                           .max_redirects = a->cfg->max_redirects};
+  dast_err e = dast_engine_submit(a->eng, &r, base_cb, es);
+  dast_built_free(&b);
+  if(e) {
+    DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: baseline not sent: %s", ep->url, dast_strerror(e));
+    ep_maybe_done(es);
+    return;
+  }
+  es->running++;
+}
+
+static void ep_next(struct dast_attack *a)
+{
+  if(a->in_next) return; /* the outer call's loop picks up */
+  a->in_next = true;
+  while(a->in_flight < a->window && a->next_ep < a->neps) ep_start(a, a->eps[a->next_ep++]);
+  a->in_next = false;
+  if(!a->in_flight && a->next_ep >= a->neps && !a->post_started) {
+    a->post_started = true;
+    pl_post_start(a);
+  }
+}
+
+dast_err dast_attack_start(struct dast_attack *a, struct dast_endpoint *const *eps, size_t n)
+{
+  if(a->started) return DAST_EINVAL;
+  a->started = true;
+  a->eps = eps;
+  a->neps = n;
+  if(a->cfg->profile == DAST_PROFILE_PASSIVE) {
+    a->done = true;
+    return DAST_OK;
+  }
+  ep_next(a);
+  return DAST_OK;
+}

@@ -1,0 +1,663 @@
+/* strategies.c — the strategies that need code, one state machine each,
+ * driven by pl_strategy_start() and pl_strategy_resp() (attack.c calls them
+ * from engine callbacks).  Checks name a strategy and parameterise it.
+ *
+ *  match      payloads in order (cheap first); a matcher hit is re-probed
+ *             with fresh random values (and the check's distinct confirm
+ *             payloads), then the controls must NOT match → confirmed.
+ *  xss        a plain canary finds the reflection contexts; payloads for
+ *             those contexts must become real markup in libxml2's DOM; a
+ *             second canary confirms.
+ *  stored-xss plants a canary per field; pl_post_start() looks for it on
+ *             every GET page, then re-plants a fresh one to confirm.
+ *  boolean    true/false/true compared with the baseline by similarity,
+ *             holding twice with fresh numbers.
+ *  timing     sleep s1 observed, zero-sleep control not, sleep s2 observed.
+ *  oob        payloads carry a unique token URL; a callback hit confirms.
+ *  files      per scope: a random path learns the soft-404, then each file
+ *             must match its content matcher and differ from the soft-404.
+ *
+ * A job's `best` finding is handed to the attack when the job finishes. */
+#include "payloads/attack_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define S_SAME 0.90    /* a "true" page must be this similar to the baseline */
+#define S_TT 0.90      /* the two "true" pages to each other */
+#define S_GAP 0.04     /* "false" must be at least this much less similar, and
+                        * more than the two "true" pages differ (the noise) */
+
+static const struct pl_subject *base0(const struct pl_job *j)
+{
+  return &j->es->base[0];
+}
+
+/* Expands `tmpl` with the job's current vars and sends it; finishes the
+ * job when the engine refused it.  Returns whether it was sent. */
+static bool send_tmpl(struct pl_job *j, const char *tmpl, int timeout_ms)
+{
+  char *val = pl_expand(tmpl, &j->v);
+  bool ok = pl_job_send(j, val, NULL, timeout_ms);
+  free(val);
+  if(!ok) pl_job_finish(j);
+  return ok;
+}
+
+static void note_add(struct pl_job *j, const char *fmt, ...) DAST_PRINTF(2, 3);
+static void note_add(struct pl_job *j, const char *fmt, ...)
+{
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  char *n = j->note ? dast_aprintf("%s; %s", j->note, msg) : dast_strdup(msg);
+  free(j->note);
+  j->note = n;
+}
+
+/* Records a candidate finding from this probe (replacing a weaker one). */
+static void candidate(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s,
+                      const struct pl_hit *hit, enum dast_confidence conf)
+{
+  if(j->best && j->best->confidence >= conf) return;
+  const struct dast_endpoint *ep = j->es->ep;
+  const struct dast_param *p = j->ip >= 0 ? &ep->params[j->ip] : NULL;
+  /* origin-wide checks get a template that does not depend on crawl order */
+  const char *tmpl = j->c->scope == PL_SCOPE_ORIGIN ? "/" : ep->tmpl;
+  struct dast_finding *f = pl_finding_new(j->c, req->method, req->url, tmpl, p, conf);
+  if(!p && j->target && strncmp(j->target, "header:", 7) == 0) {
+    f->param = dast_strdup(j->target + 7);
+    f->param_kind = dast_strdup("header");
+    dast_finding_fingerprint(f);
+  }
+  pl_finding_request(f, req->method, req->url, req->headers, req->nheaders, req->body,
+                     req->body_len);
+  pl_finding_response(f, s, hit);
+  dast_finding_free(j->best);
+  j->best = f;
+}
+
+static void set_conf(struct pl_job *j, enum dast_confidence conf, const char *payload)
+{
+  if(!j->best) return;
+  j->best->confidence = conf;
+  free(j->best->evidence);
+  j->best->evidence = dast_strdup(j->note ? j->note : "");
+  if(payload) {
+    free(j->best->payload);
+    j->best->payload = dast_strdup(payload);
+  }
+}
+
+/* ---- match ---- */
+
+static void match_probe(struct pl_job *j)
+{
+  if(j->pi >= j->c->npayloads) {
+    pl_job_finish(j);
+    return;
+  }
+  pl_job_vars(j);
+  j->step = 0;
+  (void)send_tmpl(j, j->c->payloads[j->pi], 0);
+}
+
+static void match_confirm(struct pl_job *j)
+{
+  pl_job_vars(j);
+  j->step = 1;
+  const char *t = j->c->nconfirm ? j->c->confirm_payloads[j->ki] : j->c->payloads[j->pi];
+  (void)send_tmpl(j, t, 0);
+}
+
+static void match_control(struct pl_job *j)
+{
+  j->step = 2; /* same vars as the confirmation */
+  (void)send_tmpl(j, j->c->controls[j->ci], 0);
+}
+
+static void match_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s)
+{
+  const struct pl_check *c = j->c;
+  struct pl_hit hit = {0};
+  bool m = s->status && pl_match(c->match, s, base0(j), &j->v, &hit);
+  char *shown = pl_expand(j->step == 0 ? c->payloads[j->pi]
+                          : j->step == 1 ? (c->nconfirm ? c->confirm_payloads[j->ki] : c->payloads[j->pi])
+                                         : c->controls[j->ci],
+                          &j->v);
+  switch(j->step) {
+  case 0:
+    if(!m) {
+      j->pi++;
+      match_probe(j);
+      break;
+    }
+    free(j->note);
+    j->note = NULL;
+    note_add(j, "probe %s matched (HTTP %ld)", shown, s->status);
+    candidate(j, req, s, &hit, c->confidence);
+    set_conf(j, j->best->confidence, shown);
+    if(!c->confirm) {
+      pl_job_finish(j);
+      break;
+    }
+    j->ki = 0;
+    match_confirm(j);
+    break;
+  case 1:
+    if(m) {
+      note_add(j, "independent probe %s with fresh values matched too", shown);
+      if(c->ncontrols) {
+        j->ci = 0;
+        match_control(j);
+      } else {
+        set_conf(j, DAST_CONF_CONFIRMED, NULL);
+        pl_job_finish(j);
+      }
+      break;
+    }
+    if(++j->ki < c->nconfirm) {
+      match_confirm(j);
+      break;
+    }
+    note_add(j, "not reproduced by a second probe");
+    set_conf(j, DAST_CONF_TENTATIVE, NULL);
+    j->pi++;
+    match_probe(j);
+    break;
+  case 2:
+    if(m) {
+      note_add(j, "but control %s matched as well", shown);
+      set_conf(j, DAST_CONF_TENTATIVE, NULL);
+      j->pi++;
+      match_probe(j);
+      break;
+    }
+    note_add(j, "control %s did not match", shown);
+    if(++j->ci < c->ncontrols) {
+      match_control(j);
+      break;
+    }
+    set_conf(j, DAST_CONF_CONFIRMED, NULL);
+    pl_job_finish(j);
+    break;
+  }
+  free(shown);
+}
+
+/* ---- reflected XSS ---- */
+
+static bool is_html(const struct pl_subject *s)
+{
+  const char *ct = pl_subject_header(s, "Content-Type");
+  if(ct) return dast_strcasestr(ct, "html") != NULL;
+  /* no type: browsers sniff; treat markup-looking bodies as HTML */
+  size_t k = 0;
+  while(k < s->body_len && (s->body[k] == ' ' || s->body[k] == '\n' || s->body[k] == '\r')) k++;
+  return k < s->body_len && s->body[k] == '<';
+}
+
+static void xss_next(struct pl_job *j)
+{
+  for(; j->ri < j->nrefl; j->ri++, j->pi = 0) {
+    enum pl_ctx cx = j->refl[j->ri].ctx;
+    if(j->pi >= j->c->nctx_payloads[cx]) continue;
+    pl_job_vars(j);
+    j->v.tag = j->refl[j->ri].tag[0] ? j->refl[j->ri].tag : NULL;
+    j->step = 1;
+    (void)send_tmpl(j, j->c->ctx_payloads[cx][j->pi], 0);
+    return;
+  }
+  pl_job_finish(j);
+}
+
+static void xss_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s)
+{
+  if(j->step == 0) {
+    struct pl_refl r[16];
+    size_t n = s->status && s->body && is_html(s) ? pl_reflections(s->body, s->body_len, j->v.canary, r, 16) : 0;
+    j->nrefl = 0;
+    for(size_t i = 0; i < n && j->nrefl < 4; i++) {
+      bool dup = false;
+      for(size_t k = 0; k < j->nrefl; k++)
+        if(j->refl[k].ctx == r[i].ctx && !strcmp(j->refl[k].tag, r[i].tag)) dup = true;
+      if(!dup) j->refl[j->nrefl++] = r[i];
+    }
+    j->ri = j->pi = 0;
+    xss_next(j);
+    return;
+  }
+  enum pl_ctx cx = j->refl[j->ri].ctx;
+  const char *tmpl = j->c->ctx_payloads[cx][j->pi];
+  char *shown = pl_expand(tmpl, &j->v);
+  bool exec = s->status && s->body && is_html(s) &&
+              pl_dom_executable(s->body, s->body_len, j->v.canary);
+  if(j->step == 1) {
+    if(exec) {
+      const char *p = dast_memmem(s->body, s->body_len, j->v.canary, strlen(j->v.canary));
+      struct pl_hit hit = {.in_body = true, .off = p ? (size_t)(p - s->body) : 0,
+                           .len = strlen(j->v.canary), .set = p != NULL};
+      free(j->note);
+      j->note = NULL;
+      note_add(j, "reflected in %s context; payload %s parsed as markup by libxml2",
+               pl_ctx_name(cx), shown);
+      candidate(j, req, s, &hit, DAST_CONF_FIRM);
+      set_conf(j, DAST_CONF_FIRM, shown);
+      pl_job_vars(j);
+      j->v.tag = j->refl[j->ri].tag[0] ? j->refl[j->ri].tag : NULL;
+      j->step = 2;
+      (void)send_tmpl(j, tmpl, 0);
+    } else {
+      j->pi++;
+      xss_next(j);
+    }
+  } else {
+    if(exec) {
+      note_add(j, "second canary %s also became markup", j->v.canary);
+      set_conf(j, DAST_CONF_CONFIRMED, NULL);
+      pl_job_finish(j);
+    } else {
+      note_add(j, "second canary not reproduced");
+      j->pi++;
+      xss_next(j);
+    }
+  }
+  free(shown);
+}
+
+/* ---- stored XSS (planting; the replay is in pl_post_start) ---- */
+
+static void stored_resp(struct pl_job *j, const struct dast_request *req)
+{
+  struct dast_attack *a = j->es->a;
+  if(a->nplants < 4096) {
+    a->plants = dast_realloc(a->plants, (a->nplants + 1) * sizeof(*a->plants));
+    struct pl_plant *p = &a->plants[a->nplants++];
+    memset(p, 0, sizeof(*p));
+    p->c = j->c;
+    p->ep = j->es->ep;
+    p->ip = j->ip;
+    memcpy(p->canary, j->v.canary, sizeof(p->canary));
+    p->payload = dast_strdup(j->c->payloads[j->pi]);
+    struct dast_finding tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    pl_finding_request(&tmp, req->method, req->url, req->headers, req->nheaders, req->body,
+                       req->body_len);
+    p->request = tmp.request;
+    p->curl = tmp.curl;
+  }
+  pl_job_finish(j);
+}
+
+/* ---- boolean differential ---- */
+
+bool pl_boolean_decide(const struct pl_subject *base, const struct pl_tokens *btok,
+                       const struct pl_tokens *dyn, const struct pl_subject *t1,
+                       const struct pl_subject *f, const struct pl_subject *t2,
+                       const char *const *strip, size_t nstrip, char *why, size_t whylen)
+{
+  struct pl_tokens a, b, c;
+  pl_tokens_make(&a, t1->body, t1->body_len, strip, nstrip);
+  pl_tokens_make(&b, f->body, f->body_len, strip, nstrip);
+  pl_tokens_make(&c, t2->body, t2->body_len, strip, nstrip);
+  double st1 = pl_similarity(&a, btok, dyn), st2 = pl_similarity(&c, btok, dyn);
+  double stt = pl_similarity(&a, &c, dyn), sf = pl_similarity(&b, btok, dyn);
+  double sft = pl_similarity(&b, &a, dyn);
+  pl_tokens_free(&a);
+  pl_tokens_free(&b);
+  pl_tokens_free(&c);
+  bool same = t1->status == base->status && t2->status == base->status && st1 >= S_SAME &&
+              st2 >= S_SAME && stt >= S_TT;
+  double lo = st1 < st2 ? st1 : st2;
+  double gap = 1.0 - stt > S_GAP ? 1.0 - stt : S_GAP;
+  bool differs = f->status != t1->status || (sf <= lo - gap && sft <= stt - gap);
+  if(why && whylen)
+    snprintf(why, whylen, "true~base %.3f/%.3f, true~true %.3f, false~base %.3f, status %ld/%ld/%ld",
+             st1, st2, stt, sf, t1->status, f->status, t2->status);
+  return same && differs && f->status != 0;
+}
+
+static void bool_send(struct pl_job *j)
+{
+  const struct pl_pair *p = &j->c->pairs[j->pi];
+  (void)send_tmpl(j, j->step == 1 ? p->f : p->t, 0);
+}
+
+static void bool_next_pair(struct pl_job *j)
+{
+  for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
+  j->round = 0;
+  j->step = 0;
+  if(++j->pi >= j->c->npairs) {
+    pl_job_finish(j);
+    return;
+  }
+  pl_job_vars(j);
+  bool_send(j);
+}
+
+static void bool_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s)
+{
+  pl_subject_copy(&j->keep[j->step], s, 1u << 20);
+  if(!s->status) {
+    bool_next_pair(j);
+    return;
+  }
+  if(j->step < 2) {
+    j->step++;
+    bool_send(j);
+    return;
+  }
+  char a[24], b[24], why[256];
+  snprintf(a, sizeof(a), "%llu", j->v.a);
+  snprintf(b, sizeof(b), "%llu", j->v.b);
+  char *pt = pl_expand(j->c->pairs[j->pi].t, &j->v), *pf = pl_expand(j->c->pairs[j->pi].f, &j->v);
+  const char *strip[] = {pt, pf, a, b, j->v.orig};
+  bool ok = pl_boolean_decide(base0(j), &j->es->btok, &j->es->dyn, &j->keep[0], &j->keep[1],
+                              &j->keep[2], strip, j->v.orig && strlen(j->v.orig) >= 3 ? 5 : 4,
+                              why, sizeof(why));
+  if(ok) {
+    if(j->round == 0) {
+      free(j->note);
+      j->note = NULL;
+      note_add(j, "true %s / false %s / true: %s", pt, pf, why);
+      struct pl_hit hit = {0};
+      candidate(j, req, &j->keep[1], &hit, DAST_CONF_TENTATIVE);
+      set_conf(j, DAST_CONF_TENTATIVE, pt);
+      j->round = 1;
+      j->step = 0;
+      for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
+      pl_job_vars(j);
+      bool_send(j);
+    } else {
+      note_add(j, "held again with fresh numbers (%s / %s): %s", pt, pf, why);
+      set_conf(j, DAST_CONF_CONFIRMED, NULL);
+      pl_job_finish(j);
+    }
+  } else {
+    bool_next_pair(j);
+  }
+  free(pt);
+  free(pf);
+}
+
+/* ---- timing ---- */
+
+bool pl_timing_delayed(uint64_t base_us, unsigned sleep_s, uint64_t t_us)
+{
+  uint64_t want = (uint64_t)sleep_s * 1000000u;
+  return t_us >= want * 9 / 10 && t_us >= base_us + want * 8 / 10;
+}
+
+bool pl_timing_control_ok(uint64_t base_us, unsigned sleep_s, uint64_t t0_us)
+{
+  uint64_t want = (uint64_t)sleep_s * 1000000u;
+  return t0_us < base_us + want / 2 && t0_us < want * 8 / 10;
+}
+
+static int timing_timeout(const struct pl_job *j, unsigned s)
+{
+  uint64_t ms = j->es->base_us / 1000 + (uint64_t)s * 1000 * 2 + 5000;
+  return ms > 60000 ? 60000 : (int)ms;
+}
+
+static void timing_probe(struct pl_job *j)
+{
+  if(j->pi >= j->c->npayloads) {
+    pl_job_finish(j);
+    return;
+  }
+  struct dast_rng *r = &j->es->a->rng;
+  pl_job_vars(j);
+  j->s1 = (unsigned)dast_rng_range(r, j->c->sleep_min, j->c->sleep_max);
+  j->s2 = j->s1 + (unsigned)dast_rng_range(r, 1, 2);
+  j->v.sleep = j->s1;
+  j->step = 0;
+  (void)send_tmpl(j, j->c->payloads[j->pi], timing_timeout(j, j->s1));
+}
+
+static void timing_resp(struct pl_job *j, const struct dast_request *req,
+                        const struct dast_response *resp, const struct pl_subject *s)
+{
+  uint64_t t = resp->time_us, base = j->es->base_us;
+  bool timed_out = resp->net_kind == DAST_NETERR_TIMEOUT;
+  if(timed_out) t = (uint64_t)timing_timeout(j, j->v.sleep) * 1000;
+  char *shown = pl_expand(j->c->payloads[j->pi], &j->v);
+  if(j->step == 0) {
+    if(pl_timing_delayed(base, j->s1, t) && !timed_out) {
+      free(j->note);
+      j->note = NULL;
+      note_add(j, "baseline %.2fs; %s took %.2fs", (double)base / 1e6, shown, (double)t / 1e6);
+      struct pl_hit hit = {0};
+      candidate(j, req, s, &hit, DAST_CONF_TENTATIVE);
+      set_conf(j, DAST_CONF_TENTATIVE, shown);
+      j->t1 = t;
+      j->v.sleep = 0;
+      j->step = 1;
+      (void)send_tmpl(j, j->c->payloads[j->pi], timing_timeout(j, j->s1));
+    } else {
+      j->pi++;
+      timing_probe(j);
+    }
+  } else if(j->step == 1) {
+    if(pl_timing_control_ok(base, j->s1, t)) {
+      note_add(j, "zero-sleep control took %.2fs", (double)t / 1e6);
+      j->t0 = t;
+      j->v.sleep = j->s2;
+      j->step = 2;
+      (void)send_tmpl(j, j->c->payloads[j->pi], timing_timeout(j, j->s2));
+    } else {
+      note_add(j, "but the zero-sleep control was slow too (%.2fs)", (double)t / 1e6);
+      dast_finding_free(j->best);
+      j->best = NULL;
+      j->pi++;
+      timing_probe(j);
+    }
+  } else {
+    if(pl_timing_delayed(base, j->s2, t) && !timed_out && t >= j->t0 + (uint64_t)j->s2 * 700000u) {
+      note_add(j, "%s took %.2fs", shown, (double)t / 1e6);
+      set_conf(j, DAST_CONF_CONFIRMED, NULL);
+      pl_job_finish(j);
+    } else {
+      note_add(j, "second sleep of %us not observed (%.2fs)", j->s2, (double)t / 1e6);
+      j->pi++;
+      timing_probe(j);
+    }
+  }
+  free(shown);
+}
+
+/* ---- out-of-band ---- */
+
+static void oob_probe(struct pl_job *j)
+{
+  if(j->pi >= j->c->npayloads) {
+    pl_job_finish(j);
+    return;
+  }
+  pl_job_vars(j);
+  (void)send_tmpl(j, j->c->payloads[j->pi], 0);
+}
+
+static void oob_resp(struct pl_job *j, const struct dast_request *req)
+{
+  struct dast_attack *a = j->es->a;
+  if(a->noobw < 4096) {
+    a->oobw = dast_realloc(a->oobw, (a->noobw + 1) * sizeof(*a->oobw));
+    struct pl_oobwait *w = &a->oobw[a->noobw++];
+    memset(w, 0, sizeof(*w));
+    w->c = j->c;
+    w->ep = j->es->ep;
+    w->ip = j->ip;
+    w->target = j->target;
+    memcpy(w->token, j->v.token, sizeof(w->token));
+    w->payload = pl_expand(j->c->payloads[j->pi], &j->v);
+    w->url = dast_strdup(req->url);
+    struct dast_finding tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    pl_finding_request(&tmp, req->method, req->url, req->headers, req->nheaders, req->body,
+                       req->body_len);
+    w->request = tmp.request;
+    w->curl = tmp.curl;
+  }
+  j->pi++;
+  oob_probe(j);
+}
+
+/* ---- files ---- */
+
+/* The URL prefix the job's paths are appended to: the endpoint's
+ * directory, or its origin for origin-scoped checks. */
+static char *files_prefix(const struct pl_job *j)
+{
+  const char *url = j->es->ep->url;
+  const char *h = strstr(url, "://");
+  const char *path = h ? strchr(h + 3, '/') : NULL;
+  if(!path) return dast_aprintf("%s/", url);
+  if(j->c->scope == PL_SCOPE_ORIGIN) return dast_aprintf("%.*s/", (int)(path - url), url);
+  const char *last = strrchr(path, '/');
+  return dast_strndup(url, (size_t)(last - url) + 1);
+}
+
+static void files_next(struct pl_job *j)
+{
+  while(j->pi < j->c->npaths) {
+    const char *p = j->c->paths[j->pi].path;
+    const char *file = strrchr(j->es->ep->url, '/');
+    if(strstr(p, "$[file]") && (!file || !file[1])) {
+      j->pi++; /* no file name to derive a backup name from */
+      continue;
+    }
+    char *prefix = files_prefix(j);
+    char *rel = pl_expand(p, &j->v);
+    free(j->path_own);
+    j->path_own = dast_aprintf("%s%s", prefix, rel);
+    free(prefix);
+    free(rel);
+    j->step = 1;
+    if(!pl_job_send(j, NULL, j->path_own, 0)) break;
+    return;
+  }
+  pl_job_finish(j);
+}
+
+static void files_start(struct pl_job *j)
+{
+  pl_job_vars(j);
+  char *prefix = files_prefix(j);
+  free(j->path_own);
+  j->path_own = dast_aprintf("%s%s.txt", prefix, j->v.canary);
+  free(prefix);
+  j->step = 0;
+  if(!pl_job_send(j, NULL, j->path_own, 0)) pl_job_finish(j);
+}
+
+static void files_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s)
+{
+  if(j->step == 0) {
+    pl_subject_copy(&j->keep[0], s, 1u << 20); /* the soft-404 */
+    j->pi = 0;
+    files_next(j);
+    return;
+  }
+  const struct pl_path *p = &j->c->paths[j->pi];
+  const struct pl_subject *soft = &j->keep[0];
+  struct pl_hit hit = {0};
+  bool m = s->status && pl_match(p->match, s, soft, &j->v, &hit);
+  if(m && soft->status && pl_match(p->match, soft, NULL, &j->v, NULL)) m = false;
+  if(m && soft->status == s->status && soft->status >= 200 && soft->status < 300) {
+    struct pl_tokens a, b;
+    pl_tokens_make(&a, s->body, s->body_len, NULL, 0);
+    pl_tokens_make(&b, soft->body, soft->body_len, NULL, 0);
+    double sim = pl_similarity(&a, &b, NULL);
+    pl_tokens_free(&a);
+    pl_tokens_free(&b);
+    if(sim >= 0.9) m = false; /* the soft-404 page again */
+  }
+  if(m) {
+    const char *h = strstr(req->url, "://");
+    const char *path = h ? strchr(h + 3, '/') : NULL;
+    struct dast_finding *f = pl_finding_new(j->c, "GET", req->url, path ? path : req->url, NULL,
+                                            j->c->confidence);
+    pl_finding_request(f, "GET", req->url, req->headers, req->nheaders, NULL, 0);
+    pl_finding_response(f, s, &hit);
+    f->evidence = dast_aprintf("content matched the signature of %s; a random path in the same "
+                               "place answered HTTP %ld without it",
+                               p->path, soft->status);
+    pl_attack_add_finding(j->es->a, f);
+  }
+  j->pi++;
+  files_next(j);
+}
+
+/* ---- dispatch ---- */
+
+void pl_strategy_start(struct pl_job *j)
+{
+  switch(j->c->strategy) {
+  case PL_S_MATCH: match_probe(j); return;
+  case PL_S_XSS:
+    pl_job_vars(j);
+    j->step = 0;
+    (void)send_tmpl(j, "$[canary]", 0);
+    return;
+  case PL_S_STORED_XSS:
+    pl_job_vars(j);
+    j->pi = 0;
+    (void)send_tmpl(j, j->c->payloads[0], 0);
+    return;
+  case PL_S_BOOLEAN:
+    if(j->es->stability < 0.5 || j->es->base[0].status != j->es->base[1].status) {
+      pl_job_finish(j); /* the page changes too much on its own to compare */
+      return;
+    }
+    j->pi = 0;
+    j->step = 0;
+    pl_job_vars(j);
+    bool_send(j);
+    return;
+  case PL_S_TIMING: {
+    /* the slowest probes: skipped where the class is already confirmed,
+     * and in the standard profile unless a cheaper probe hinted */
+    int st = pl_class_state(j->es->a, j->c->klass, j->es->ep, j->ip);
+    if(st == 2 || (j->hint_only && st == 0)) break;
+    timing_probe(j);
+    return;
+  }
+  case PL_S_OOB: oob_probe(j); return;
+  case PL_S_FILES: files_start(j); return;
+  case PL_S_PASSIVE:
+  case PL_S_COOKIES:
+  case PL_S_FORMS:
+  case PL_S_JSLIBS:
+  case PL_S__COUNT: break;
+  }
+  pl_job_finish(j);
+}
+
+void pl_strategy_resp(struct pl_job *j, const struct dast_request *req,
+                      const struct dast_response *resp)
+{
+  struct pl_subject s;
+  pl_subject_view(&s, resp);
+  switch(j->c->strategy) {
+  case PL_S_MATCH: match_resp(j, req, &s); return;
+  case PL_S_XSS: xss_resp(j, req, &s); return;
+  case PL_S_STORED_XSS: stored_resp(j, req); return;
+  case PL_S_BOOLEAN: bool_resp(j, req, &s); return;
+  case PL_S_TIMING: timing_resp(j, req, resp, &s); return;
+  case PL_S_OOB: oob_resp(j, req); return;
+  case PL_S_FILES: files_resp(j, req, &s); return;
+  case PL_S_PASSIVE:
+  case PL_S_COOKIES:
+  case PL_S_FORMS:
+  case PL_S_JSLIBS:
+  case PL_S__COUNT: break;
+  }
+  pl_job_finish(j);
+}

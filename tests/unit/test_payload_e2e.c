@@ -1,0 +1,748 @@
+/* test_payload_e2e.c — the attack engine end to end: an evhttp server on
+ * 127.0.0.1:0 on the engine's own event_base with small vulnerable handlers
+ * and their safe twins (written here, generic: they mimic what real code
+ * does — concatenate into "SQL", a shell, a path, a template, HTML), hand-built
+ * endpoints, then dast_attack_start + dast_engine_run.  Vulnerable handlers
+ * must be found *confirmed*; safe ones must produce no confirmed finding. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <sys/queue.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "payloads/attack.h"
+#include "tests/unit/harness.h"
+
+struct app {
+  struct event_base *base;
+  struct evhttp *http;
+  int port;
+  char guestbook[8192]; /* stored unescaped */
+  char notes[8192];     /* stored, rendered escaped */
+  struct evhttp_connection *client;
+};
+
+struct later {
+  struct evhttp_request *req;
+  struct event *ev;
+  char *body;
+};
+
+static void send_html(struct evhttp_request *req, int code, const char *body)
+{
+  struct evbuffer *b = evbuffer_new();
+  evbuffer_add(b, body, strlen(body));
+  evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "text/html; charset=utf-8");
+  evhttp_send_reply(req, code, "X", b);
+  evbuffer_free(b);
+}
+
+static void later_cb(evutil_socket_t fd, short k, void *ud)
+{
+  (void)fd;
+  (void)k;
+  struct later *l = ud;
+  send_html(l->req, 200, l->body);
+  event_free(l->ev);
+  free(l->body);
+  free(l);
+}
+
+static void send_later(struct app *a, struct evhttp_request *req, int ms, const char *body)
+{
+  struct later *l = calloc(1, sizeof(*l));
+  l->req = req;
+  l->body = strdup(body);
+  l->ev = evtimer_new(a->base, later_cb, l);
+  struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+  evtimer_add(l->ev, &tv);
+}
+
+static char *esc(const char *s)
+{
+  char *o = malloc(strlen(s) * 6 + 1), *p = o;
+  for(; *s; s++) {
+    switch(*s) {
+    case '<': p += sprintf(p, "&lt;"); break;
+    case '>': p += sprintf(p, "&gt;"); break;
+    case '&': p += sprintf(p, "&amp;"); break;
+    case '"': p += sprintf(p, "&quot;"); break;
+    case '\'': p += sprintf(p, "&#39;"); break;
+    default: *p++ = *s;
+    }
+  }
+  *p = '\0';
+  return o;
+}
+
+/* First value of `name` in the query or urlencoded body (decoded), owned. */
+static char *param(struct evhttp_request *req, const char *name)
+{
+  struct evkeyvalq q = {0};
+  TAILQ_INIT(&q);
+  const char *uri = evhttp_request_get_uri(req);
+  const char *qs = strchr(uri, '?');
+  char *v = NULL;
+  if(qs && !evhttp_parse_query_str(qs + 1, &q) && evhttp_find_header(&q, name))
+    v = strdup(evhttp_find_header(&q, name));
+  evhttp_clear_headers(&q);
+  if(v) return v;
+  struct evbuffer *in = evhttp_request_get_input_buffer(req);
+  size_t n = evbuffer_get_length(in);
+  if(n) {
+    char *body = calloc(1, n + 1);
+    evbuffer_copyout(in, body, n);
+    TAILQ_INIT(&q);
+    if(!evhttp_parse_query_str(body, &q) && evhttp_find_header(&q, name))
+      v = strdup(evhttp_find_header(&q, name));
+    evhttp_clear_headers(&q);
+    free(body);
+  }
+  return v ? v : strdup("");
+}
+
+/* "SQL": SELECT ... WHERE id = <input>, evaluated the way a database would
+ * for the shapes that matter: unbalanced quotes are a syntax error, a
+ * trailing "AND x=y" filters, comments are ignored. */
+static void h_product(struct app *a, struct evhttp_request *req, bool safe)
+{
+  (void)a;
+  char *id = param(req, "id");
+  char *end;
+  long n = strtol(id, &end, 10);
+  int sq = 0, dq = 0;
+  for(char *p = end; *p; p++) {
+    sq += *p == '\'';
+    dq += *p == '"';
+  }
+  char page[1024];
+  static const char found[] = "<html><body><h1>Product %ld</h1><p>A sturdy shoe made of leather, size 42.</p><ul><li>In stock</li><li>Free delivery</li><li>4 reviews</li></ul></body></html>";
+  const char *none = "<html><body><h1>No product</h1></body></html>";
+  if(safe) {
+    /* parameterised and validated; but the page always carries a SQL-looking warning */
+    bool ok = end != id && !*end;
+    snprintf(page, sizeof(page),
+             "<html><body><p class=warn>Warning: mysql_connect(): You have an error in your SQL syntax (legacy banner)</p><h1>%s %ld</h1></body></html>",
+             ok ? "Product" : "No product", ok ? n : 0L);
+    send_html(req, 200, page);
+  } else if(sq % 2 || dq % 2) {
+    snprintf(page, sizeof(page), "<html><body>Error: You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '%.40s' at line 1</body></html>", end);
+    send_html(req, 500, page);
+  } else {
+    long x, y;
+    int used = 0;
+    bool cond = true;
+    const char *r = end;
+    if(!strncmp(r, "/**/", 4)) r += 4;
+    if(sscanf(r, " AND %ld=%ld%n", &x, &y, &used) == 2 && !r[used]) cond = x == y;
+    else if(*r) cond = false;
+    if(cond && end != id) snprintf(page, sizeof(page), found, n);
+    else snprintf(page, sizeof(page), "%s", none);
+    send_html(req, 200, page);
+  }
+  free(id);
+}
+
+/* A shell: "ping -c1 <host>" — output of commands after a separator. */
+static void h_ping(struct evhttp_request *req, bool safe)
+{
+  char *host = param(req, "host");
+  char out[512];
+  char *e = esc(host);
+  int k = snprintf(out, sizeof(out), "<html><body><pre>PING %s</pre>", e);
+  free(e);
+  const char *echo = strstr(host, "echo $((");
+  bool sep = echo && (strpbrk(host, ";|&\n`") || strstr(host, "$(echo"));
+  if(!safe && sep) {
+    unsigned long long x = 0, y = 0;
+    if(sscanf(echo, "echo $((%llu*%llu))", &x, &y) == 2)
+      k += snprintf(out + k, sizeof(out) - (size_t)k, "<pre>%llu</pre>", x * y);
+  }
+  snprintf(out + k, sizeof(out) - (size_t)k, "</body></html>");
+  send_html(req, 200, out);
+  free(host);
+}
+
+/* A template engine that evaluates {{x*y}} in the input (vulnerable) or
+ * treats the input as data (safe). */
+static void h_hello(struct evhttp_request *req, bool safe)
+{
+  char *name = param(req, "name");
+  char out[512], *e = esc(name);
+  const char *t = strstr(name, "{{");
+  unsigned long long x, y;
+  if(!safe && t && sscanf(t, "{{%llu*%llu}}", &x, &y) == 2)
+    snprintf(out, sizeof(out), "<html><body>Hello %.*s%llu</body></html>", (int)(t - name), name, x * y);
+  else
+    snprintf(out, sizeof(out), "<html><body>Hello %s</body></html>", e);
+  send_html(req, 200, out);
+  free(e);
+  free(name);
+}
+
+/* open("/var/www/files/" + name) with .. resolution (vulnerable), or a
+ * basename-only lookup (safe). */
+static void h_file(struct evhttp_request *req, bool safe)
+{
+  char *name = param(req, "name");
+  char path[1024];
+  snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : "/var/www/files/", name);
+  if(safe) {
+    char *slash = strrchr(name, '/');
+    snprintf(path, sizeof(path), "/var/www/files/%s", slash ? slash + 1 : name);
+  }
+  /* resolve . and .. and // */
+  char *segs[64];
+  int n = 0;
+  for(char *s = strtok(path, "/"); s && n < 64; s = strtok(NULL, "/")) {
+    if(!strcmp(s, ".")) continue;
+    if(!strcmp(s, "..")) {
+      if(n) n--;
+      continue;
+    }
+    segs[n++] = s;
+  }
+  char real[1024] = "";
+  for(int i = 0; i < n; i++) {
+    strncat(real, "/", sizeof(real) - strlen(real) - 1);
+    strncat(real, segs[i], sizeof(real) - strlen(real) - 1);
+  }
+  if(!strcmp(real, "/etc/passwd"))
+    send_html(req, 200, "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n");
+  else if(!strncmp(real, "/var/www/files/", 15))
+    send_html(req, 200, "<html><body>file contents: hello</body></html>");
+  else
+    send_html(req, 404, "<html><body>no such file</body></html>");
+  free(name);
+}
+
+static void h_go(struct evhttp_request *req, bool safe)
+{
+  char *next = param(req, "next");
+  const char *to = next;
+  if(safe && (next[0] != '/' || next[1] == '/' || next[1] == '\\')) to = "/";
+  evhttp_add_header(evhttp_request_get_output_headers(req), "Location", to);
+  send_html(req, 302, "<html><body>moved</body></html>");
+  free(next);
+}
+
+static void h_stored(struct app *a, struct evhttp_request *req, bool safe)
+{
+  char *store = safe ? a->notes : a->guestbook;
+  if(evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
+    char *m = param(req, safe ? "note" : "msg");
+    if(strlen(store) + strlen(m) + 16 < sizeof(a->guestbook)) {
+      strcat(store, "<li>");
+      strcat(store, m);
+      strcat(store, "</li>");
+    }
+    free(m);
+    send_html(req, 200, "<html><body>thanks</body></html>");
+    return;
+  }
+  char *shown = safe ? NULL : strdup(store);
+  if(safe) {
+    /* render escaped (the stored text still carries our <li> markup) */
+    shown = esc(store);
+  }
+  size_t n = strlen(shown) + 128;
+  char *page = malloc(n);
+  snprintf(page, n, "<html><body><ul>%s</ul></body></html>", shown);
+  send_html(req, 200, page);
+  free(page);
+  free(shown);
+}
+
+/* An XML API: echoes the document's text; the vulnerable twin lets the
+ * parser substitute external entities (XML_PARSE_NOENT|DTDLOAD). */
+static void quiet(void *ctx, const char *msg, ...)
+{
+  (void)ctx;
+  (void)msg;
+}
+
+static void h_xml(struct evhttp_request *req, bool safe)
+{
+  xmlSetGenericErrorFunc(NULL, quiet);
+  struct evbuffer *in = evhttp_request_get_input_buffer(req);
+  size_t n = evbuffer_get_length(in);
+  char *body = calloc(1, n + 1);
+  evbuffer_copyout(in, body, n);
+  int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+  if(!safe) opts |= XML_PARSE_NOENT | XML_PARSE_DTDLOAD;
+  xmlDocPtr d = xmlReadMemory(body, (int)n, "in.xml", NULL, opts);
+  free(body);
+  if(!d) {
+    send_html(req, 400, "<html><body>bad xml</body></html>");
+    return;
+  }
+  xmlChar *text = xmlNodeGetContent(xmlDocGetRootElement(d));
+  char *e = esc(text ? (const char *)text : "");
+  size_t len = strlen(e) + 64;
+  char *page = malloc(len);
+  snprintf(page, len, "<html><body><pre>%s</pre></body></html>", e);
+  send_html(req, 200, page);
+  free(page);
+  free(e);
+  xmlFree(text);
+  xmlFreeDoc(d);
+}
+
+static void fetched_cb(struct evhttp_request *r, void *ud)
+{
+  (void)r;
+  (void)ud;
+}
+
+/* Server-side fetch of ?url= (only ever to 127.0.0.1: this is a test). */
+static void h_fetch(struct app *a, struct evhttp_request *req)
+{
+  char *url = param(req, "url");
+  struct evhttp_uri *u = evhttp_uri_parse(url);
+  if(u && evhttp_uri_get_host(u) && !strcmp(evhttp_uri_get_host(u), "127.0.0.1") &&
+     evhttp_uri_get_port(u) > 0) {
+    if(!a->client)
+      a->client = evhttp_connection_base_new(a->base, NULL, "127.0.0.1", (ev_uint16_t)evhttp_uri_get_port(u));
+    struct evhttp_request *out = evhttp_request_new(fetched_cb, NULL);
+    evhttp_add_header(evhttp_request_get_output_headers(out), "Host", "127.0.0.1");
+    const char *path = evhttp_uri_get_path(u);
+    evhttp_make_request(a->client, out, EVHTTP_REQ_GET, path && *path ? path : "/");
+  }
+  if(u) evhttp_uri_free(u);
+  free(url);
+  send_html(req, 200, "<html><body>preview queued</body></html>");
+}
+
+/* What a JNDI client does first: bind, then search with the DN. */
+struct ldapc {
+  char dn[128];
+  int step;
+};
+
+static void ldapc_read(struct bufferevent *bev, void *ud)
+{
+  struct ldapc *c = ud;
+  unsigned char buf[256];
+  (void)bufferevent_read(bev, buf, sizeof(buf));
+  if(c->step++ == 0) {
+    unsigned char req[300];
+    size_t dl = strlen(c->dn);
+    size_t n = 0;
+    req[n++] = 0x30; req[n++] = (unsigned char)(dl + 7);
+    req[n++] = 0x02; req[n++] = 0x01; req[n++] = 0x02;     /* messageID 2 */
+    req[n++] = 0x63; req[n++] = (unsigned char)(dl + 2);    /* searchRequest */
+    req[n++] = 0x04; req[n++] = (unsigned char)dl;          /* baseObject */
+    memcpy(req + n, c->dn, dl);
+    n += dl;
+    bufferevent_write(bev, req, n);
+  }
+}
+
+static void ldapc_event(struct bufferevent *bev, short what, void *ud)
+{
+  if(what & BEV_EVENT_CONNECTED) {
+    static const unsigned char bind[] = {0x30, 0x0c, 0x02, 0x01, 0x01, 0x60, 0x07, 0x02,
+                                         0x01, 0x03, 0x04, 0x00, 0x80, 0x00};
+    bufferevent_write(bev, bind, sizeof(bind));
+    return;
+  }
+  free(ud);
+  bufferevent_free(bev);
+}
+
+/* Emulates a logger with lookups: ${jndi:ldap://127.0.0.1:port/dn} is
+ * resolved by talking LDAP to that address (only 127.0.0.1: a test). */
+static void fake_jndi(struct app *a, const char *s)
+{
+  const char *j = s ? strstr(s, "${jndi:ldap://127.0.0.1:") : NULL;
+  if(!j) return;
+  int port = atoi(j + 24);
+  const char *slash = strchr(j + 24, '/');
+  if(!slash || port <= 0) return;
+  struct ldapc *c = calloc(1, sizeof(*c));
+  snprintf(c->dn, sizeof(c->dn), "%.*s", (int)strcspn(slash + 1, "}"), slash + 1);
+  struct bufferevent *bev = bufferevent_socket_new(a->base, -1, BEV_OPT_CLOSE_ON_FREE);
+  bufferevent_setcb(bev, ldapc_read, NULL, ldapc_event, c);
+  bufferevent_enable(bev, EV_READ | EV_WRITE);
+  struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+  if(bufferevent_socket_connect(bev, (struct sockaddr *)&sin, sizeof(sin))) {
+    free(c);
+    bufferevent_free(bev);
+  }
+}
+
+static void handler(struct evhttp_request *req, void *ud)
+{
+  struct app *a = ud;
+  const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+  struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+  if(!path) path = "/";
+  if(!strcmp(path, "/logged"))
+    fake_jndi(a, evhttp_find_header(evhttp_request_get_input_headers(req), "User-Agent"));
+  if(!strcmp(path, "/")) {
+    evhttp_add_header(out, "Server", "Apache/2.4.41 (Ubuntu)");
+    evhttp_add_header(out, "Set-Cookie", "sessionid=f00d; Path=/");
+    send_html(req, 200, "<html><body><a href='/search?q=x'>search</a></body></html>");
+  } else if(!strcmp(path, "/search") || !strcmp(path, "/search-safe")) {
+    char *q = param(req, "q"), *e = esc(q), page[1024];
+    bool safe = !strcmp(path, "/search-safe");
+    snprintf(page, sizeof(page), "<html><body><p>Results for %s</p><form><input name=q value=\"%s\"></form></body></html>",
+             safe ? e : q, safe ? e : q);
+    send_html(req, 200, page);
+    free(q);
+    free(e);
+  } else if(!strcmp(path, "/product")) h_product(a, req, false);
+  else if(!strcmp(path, "/product-safe")) h_product(a, req, true);
+  else if(!strcmp(path, "/ping")) h_ping(req, false);
+  else if(!strcmp(path, "/ping-safe")) h_ping(req, true);
+  else if(!strcmp(path, "/hello")) h_hello(req, false);
+  else if(!strcmp(path, "/hello-safe")) h_hello(req, true);
+  else if(!strcmp(path, "/file")) h_file(req, false);
+  else if(!strcmp(path, "/file-safe")) h_file(req, true);
+  else if(!strcmp(path, "/go")) h_go(req, false);
+  else if(!strcmp(path, "/go-safe")) h_go(req, true);
+  else if(!strcmp(path, "/guestbook")) h_stored(a, req, false);
+  else if(!strcmp(path, "/notes")) h_stored(a, req, true);
+  else if(!strcmp(path, "/xml")) h_xml(req, false);
+  else if(!strcmp(path, "/xml-safe")) h_xml(req, true);
+  else if(!strcmp(path, "/fetch")) h_fetch(a, req);
+  else if(!strcmp(path, "/api/profile")) {
+    const char *o = evhttp_find_header(evhttp_request_get_input_headers(req), "Origin");
+    if(o) {
+      evhttp_add_header(out, "Access-Control-Allow-Origin", o);
+      evhttp_add_header(out, "Access-Control-Allow-Credentials", "true");
+    }
+    send_html(req, 200, "{\"user\":\"bob\"}");
+  } else if(!strcmp(path, "/api/public")) {
+    evhttp_add_header(out, "Access-Control-Allow-Origin", "*");
+    send_html(req, 200, "{\"items\":[]}");
+  } else if(!strcmp(path, "/sleepy")) {
+    /* "SQL" with a registered sleep(): delays by N seconds */
+    char *q = param(req, "q");
+    const char *s = strstr(q, "SLEEP(");
+    if(!s) s = strstr(q, "sleep(");
+    int secs = s ? atoi(s + 6) : 0;
+    if(strchr(q, '\'') && !strstr(q, "-- ")) secs = 0; /* unbalanced: syntax error */
+    send_later(a, req, secs * 1000 + 20, "<html><body>ok</body></html>");
+    free(q);
+  } else if(!strcmp(path, "/slow")) {
+    send_later(a, req, 1200, "<html><body>slow</body></html>");
+  } else if(!strcmp(path, "/.git/HEAD")) {
+    send_html(req, 200, "ref: refs/heads/main\n");
+  } else {
+    /* soft 404: 200 with a friendly page for anything unknown */
+    send_html(req, 200, "<html><body><h1>Sorry</h1><p>We could not find that page.</p></body></html>");
+  }
+}
+
+static void app_start(struct app *a, struct event_base *base)
+{
+  memset(a, 0, sizeof(*a));
+  a->base = base;
+  a->http = evhttp_new(base);
+  evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_TRACE);
+  evhttp_set_gencb(a->http, handler, a);
+  struct evhttp_bound_socket *bs = evhttp_bind_socket_with_handle(a->http, "127.0.0.1", 0);
+  struct sockaddr_in sin;
+  socklen_t len = sizeof(sin);
+  getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&sin, &len);
+  a->port = ntohs(sin.sin_port);
+}
+
+struct scan {
+  struct event_base *base;
+  struct app app;
+  struct dast_config cfg;
+  struct dast_scope *scope;
+  struct dast_engine *eng;
+  struct dast_checks *checks;
+  struct dast_attack *attack;
+  struct dast_endpoint *eps[64];
+  size_t neps;
+  struct dast_oob *oob;
+};
+
+static void add_ep(struct scan *s, const char *method, const char *path, const char *ptype,
+                   const char *pname, const char *pval)
+{
+  char *url = dast_aprintf("http://127.0.0.1:%d%s", s->app.port, path);
+  struct dast_endpoint *ep = dast_endpoint_new(method, url, DAST_SRC_LINK);
+  free(url);
+  ep->tmpl = pname && !strcmp(ptype, "query") ? dast_aprintf("%s?%s=", path, pname) : dast_strdup(path);
+  if(pname) dast_endpoint_add_param(ep, (enum dast_ip_kind)dast_ip_kind_parse(ptype), pname, pval, NULL);
+  s->eps[s->neps++] = ep;
+}
+
+static void scan_init(struct scan *s, enum dast_profile profile, const char *const *only)
+{
+  memset(s, 0, sizeof(*s));
+  s->base = event_base_new();
+  app_start(&s->app, s->base);
+  dast_config_init(&s->cfg);
+  s->cfg.target = dast_aprintf("http://127.0.0.1:%d/", s->app.port);
+  s->cfg.profile = profile;
+  s->cfg.seed = 42;
+  s->cfg.seed_set = true;
+  s->cfg.retries = 0;
+  for(; only && *only; only++) dast_strlist_add(&s->cfg.checks, *only);
+  char err[512];
+  if(dast_scope_new(&s->cfg, &s->scope, err, sizeof(err))) abort();
+  if(dast_engine_new(s->base, &s->cfg, s->scope, &s->eng, err, sizeof(err))) abort();
+  if(dast_checks_load(&s->cfg, &s->checks, err, sizeof(err))) {
+    fprintf(stderr, "%s\n", err);
+    abort();
+  }
+  if(dast_attack_new(s->eng, &s->cfg, s->checks, &s->attack, err, sizeof(err))) {
+    fprintf(stderr, "%s\n", err);
+    abort();
+  }
+  dast_engine_observe(s->eng, dast_attack_observe, s->attack);
+}
+
+static void scan_run(struct scan *s)
+{
+  if(dast_attack_start(s->attack, s->eps, s->neps)) abort();
+  (void)dast_engine_run(s->eng);
+}
+
+static void scan_free(struct scan *s)
+{
+  dast_attack_free(s->attack);
+  dast_engine_free(s->eng);
+  dast_oob_free(s->oob);
+  if(s->app.client) evhttp_connection_free(s->app.client);
+  struct timeval tv = {0, 200000};
+  event_base_loopexit(s->base, &tv);
+  event_base_dispatch(s->base);
+  dast_checks_free(s->checks);
+  dast_scope_free(s->scope);
+  for(size_t i = 0; i < s->neps; i++) dast_endpoint_free(s->eps[i]);
+  dast_config_free(&s->cfg);
+  evhttp_free(s->app.http);
+  event_base_free(s->base);
+}
+
+/* The finding of `check` whose template is `tmpl` (any when tmpl NULL). */
+static const struct dast_finding *find(const struct scan *s, const char *check, const char *tmpl)
+{
+  struct dast_finding *const *fs;
+  size_t n = dast_attack_findings(s->attack, &fs);
+  for(size_t i = 0; i < n; i++)
+    if(!strcmp(fs[i]->check_id, check) && (!tmpl || !strcmp(fs[i]->tmpl, tmpl))) return fs[i];
+  return NULL;
+}
+
+static void dump(const struct scan *s)
+{
+  struct dast_finding *const *fs;
+  size_t n = dast_attack_findings(s->attack, &fs);
+  for(size_t i = 0; i < n; i++)
+    fprintf(stderr, "  finding: %-22s %-9s %s %s [%s]\n", fs[i]->check_id,
+            dast_confidence_name(fs[i]->confidence), fs[i]->method, fs[i]->tmpl,
+            fs[i]->param ? fs[i]->param : "-");
+}
+
+#define EXPECT_CONFIRMED(s, check, tmpl)                                        \
+  do {                                                                          \
+    const struct dast_finding *f_ = find(s, check, tmpl);                       \
+    if(!f_ || f_->confidence != DAST_CONF_CONFIRMED) {                          \
+      dump(s);                                                                  \
+      FAIL_AT("%s on %s should be confirmed (%s)", check, tmpl ? tmpl : "*",    \
+              f_ ? dast_confidence_name(f_->confidence) : "missing");           \
+    }                                                                           \
+    ASSERT(f_->curl && f_->request && f_->response && f_->evidence && f_->fingerprint); \
+  } while(0)
+
+#define EXPECT_NOT_CONFIRMED(s, check, tmpl)                                    \
+  do {                                                                          \
+    const struct dast_finding *f_ = find(s, check, tmpl);                       \
+    if(f_ && f_->confidence == DAST_CONF_CONFIRMED) {                           \
+      dump(s);                                                                  \
+      FAIL_AT("%s on %s must not be confirmed", check, tmpl ? tmpl : "*");      \
+    }                                                                           \
+  } while(0)
+
+TEST(injections_found_and_safe_twins_clean)
+{
+  static const char *const only[] = {"sqli-error", "sqli-boolean", "cmdi-echo", "ssti",
+                                     "path-traversal", "open-redirect", "xss-reflected",
+                                     "xss-stored", "cors-reflect", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  add_ep(&s, "GET", "/search", "query", "q", "shoes");
+  add_ep(&s, "GET", "/search-safe", "query", "q", "shoes");
+  add_ep(&s, "GET", "/product", "query", "id", "7");
+  add_ep(&s, "GET", "/product-safe", "query", "id", "7");
+  add_ep(&s, "GET", "/ping", "query", "host", "localhost");
+  add_ep(&s, "GET", "/ping-safe", "query", "host", "localhost");
+  add_ep(&s, "GET", "/hello", "query", "name", "bob");
+  add_ep(&s, "GET", "/hello-safe", "query", "name", "bob");
+  add_ep(&s, "GET", "/file", "query", "name", "a.txt");
+  add_ep(&s, "GET", "/file-safe", "query", "name", "a.txt");
+  add_ep(&s, "GET", "/go", "query", "next", "/home");
+  add_ep(&s, "GET", "/go-safe", "query", "next", "/home");
+  add_ep(&s, "POST", "/guestbook", "form", "msg", "hi");
+  add_ep(&s, "POST", "/notes", "form", "note", "hi");
+  add_ep(&s, "GET", "/guestbook", "query", NULL, NULL);
+  add_ep(&s, "GET", "/notes", "query", NULL, NULL);
+  add_ep(&s, "GET", "/api/profile", "query", NULL, NULL);
+  add_ep(&s, "GET", "/api/public", "query", NULL, NULL);
+  scan_run(&s);
+  ASSERT(dast_attack_done(s.attack));
+  EXPECT_CONFIRMED(&s, "xss-reflected", "/search?q=");
+  EXPECT_CONFIRMED(&s, "sqli-error", "/product?id=");
+  EXPECT_CONFIRMED(&s, "sqli-boolean", "/product?id=");
+  EXPECT_CONFIRMED(&s, "cmdi-echo", "/ping?host=");
+  EXPECT_CONFIRMED(&s, "ssti", "/hello?name=");
+  EXPECT_CONFIRMED(&s, "path-traversal", "/file?name=");
+  EXPECT_CONFIRMED(&s, "open-redirect", "/go?next=");
+  EXPECT_CONFIRMED(&s, "xss-stored", "/guestbook");
+  EXPECT_CONFIRMED(&s, "cors-reflect", NULL);
+  const char *safe[] = {"/search-safe?q=", "/product-safe?id=", "/ping-safe?host=",
+                        "/hello-safe?name=", "/file-safe?name=", "/go-safe?next=", "/notes",
+                        "/api/public"};
+  for(size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++) {
+    struct dast_finding *const *fs;
+    size_t n = dast_attack_findings(s.attack, &fs);
+    for(size_t k = 0; k < n; k++)
+      if(!strcmp(fs[k]->tmpl, safe[i]) && fs[k]->confidence == DAST_CONF_CONFIRMED) {
+        dump(&s);
+        FAIL_AT("safe endpoint %s has a confirmed %s", safe[i], fs[k]->check_id);
+      }
+  }
+  /* the cross-talk traps: the echoed arithmetic is not cmdi/ssti */
+  EXPECT_NOT_CONFIRMED(&s, "cmdi-echo", "/hello?name=");
+  EXPECT_NOT_CONFIRMED(&s, "ssti", "/ping?host=");
+  /* one finding per (check, template, insertion point) */
+  struct dast_finding *const *fs;
+  size_t n = dast_attack_findings(s.attack, &fs);
+  for(size_t i = 0; i < n; i++)
+    for(size_t k = i + 1; k < n; k++) ASSERT(strcmp(fs[i]->fingerprint, fs[k]->fingerprint));
+  const struct dast_tested *t;
+  ASSERT_GE(dast_attack_tested(s.attack, &t), 18);
+  scan_free(&s);
+}
+
+TEST(passive_and_files)
+{
+  static const char *const only[] = {"cookie-flags", "version-server-header", "header-csp-missing",
+                                     "sensitive-files", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  add_ep(&s, "GET", "/", "query", NULL, NULL);
+  add_ep(&s, "GET", "/search", "query", "q", "shoes");
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "sensitive-files", "/.git/HEAD");
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
+  ASSERT(!find(&s, "sensitive-files", "/.env")); /* soft-404 is not a file */
+  f = find(&s, "cookie-flags", NULL);
+  ASSERT(f);
+  ASSERT_STREQ(f->param, "sessionid");
+  ASSERT_CONTAINS(f->evidence, "HttpOnly");
+  ASSERT(find(&s, "version-server-header", NULL));
+  /* one per origin, although every page lacks the header */
+  struct dast_finding *const *fs;
+  size_t n = dast_attack_findings(s.attack, &fs), csp = 0;
+  for(size_t i = 0; i < n; i++) csp += !strcmp(fs[i]->check_id, "header-csp-missing");
+  ASSERT_EQ(csp, 1);
+  scan_free(&s);
+}
+
+TEST(timing_confirmed_slow_endpoint_not)
+{
+  static const char *const only[] = {"sqli-time", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  add_ep(&s, "GET", "/sleepy", "query", "q", "1");
+  add_ep(&s, "GET", "/slow", "query", "q", "1");
+  scan_run(&s);
+  EXPECT_CONFIRMED(&s, "sqli-time", "/sleepy?q=");
+  ASSERT(!find(&s, "sqli-time", "/slow?q="));
+  scan_free(&s);
+}
+
+static void add_xml_ep(struct scan *s, const char *path)
+{
+  const char *doc = "<?xml version=\"1.0\"?><order><item>shoe</item><qty>1</qty></order>";
+  add_ep(s, "POST", path, "xml", "body", doc);
+  dast_set_str(&s->eps[s->neps - 1]->body, doc);
+  dast_set_str(&s->eps[s->neps - 1]->content_type, "application/xml");
+}
+
+TEST(xxe_found_safe_parser_clean)
+{
+  static const char *const only[] = {"xxe-inband", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  add_xml_ep(&s, "/xml");
+  add_xml_ep(&s, "/xml-safe");
+  scan_run(&s);
+  EXPECT_CONFIRMED(&s, "xxe-inband", "/xml");
+  ASSERT(!find(&s, "xxe-inband", "/xml-safe"));
+  scan_free(&s);
+}
+
+TEST(ssrf_confirmed_out_of_band)
+{
+  static const char *const only[] = {"ssrf-oob", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  char err[256];
+  ASSERT_EQ(dast_oob_new(s.base, "127.0.0.1:0", NULL, &s.oob, err, sizeof(err)), DAST_OK);
+  ASSERT_CONTAINS(dast_oob_url(s.oob), "http://127.0.0.1:");
+  dast_attack_set_oob(s.attack, s.oob);
+  add_ep(&s, "GET", "/fetch", "query", "url", "http://127.0.0.1/");
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  EXPECT_CONFIRMED(&s, "ssrf-oob", "/fetch?url=");
+  ASSERT(!find(&s, "ssrf-oob", "/search-safe?q="));
+  scan_free(&s);
+}
+
+TEST(jndi_confirmed_through_ldap_listener)
+{
+  static const char *const only[] = {"jndi-log4shell", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  char err[256];
+  ASSERT_EQ(dast_oob_new(s.base, NULL, NULL, &s.oob, err, sizeof(err)), DAST_OK);
+  ASSERT(dast_oob_ldap_hostport(s.oob));
+  dast_attack_set_oob(s.attack, s.oob);
+  add_ep(&s, "GET", "/logged", "query", NULL, NULL);
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "jndi-log4shell", "/logged");
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
+  ASSERT_STREQ(f->param, "User-Agent");
+  ASSERT(!find(&s, "jndi-log4shell", "/search-safe?q="));
+  scan_free(&s);
+}
+
+TEST(passive_profile_sends_nothing)
+{
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_PASSIVE, NULL);
+  add_ep(&s, "GET", "/search", "query", "q", "shoes");
+  scan_run(&s);
+  struct dast_stats st;
+  dast_engine_stats(s.eng, &st);
+  ASSERT_EQ(st.requests, 0);
+  ASSERT(dast_attack_done(s.attack));
+  scan_free(&s);
+}
+
+RUN_TESTS()
