@@ -561,8 +561,9 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
     incomplete = true;
     add_reason(reasons, dast_strdup("login failed: the authenticated part of the application was not scanned"));
   }
-  const json_t *responses = json_object_get(json_object_get(report, "coverage"), "responses");
-  if(json_is_integer(responses) && json_integer_value(responses) == 0) {
+  const json_t *cov = json_object_get(report, "coverage");
+  if(dast__ji(cov, "requests") > 0 && json_is_integer(json_object_get(cov, "responses")) &&
+     dast__ji(cov, "responses") == 0) { /* requests went out, nothing answered */
     incomplete = true;
     add_reason(reasons, dast_strdup("no HTTP response was received from the target"));
   }

@@ -363,6 +363,8 @@ TEST(failed_login_or_no_response_is_incomplete)
   json_object_set_new(json_object_get(doc, "scan"), "login", json_pack("{s:b, s:b}", "attempted", 1, "ok", 1));
   ASSERT_EQ(run_gate(&cfg, doc, 0), 0);
   json_object_set_new(json_object_get(doc, "coverage"), "responses", json_integer(0));
+  ASSERT_EQ(run_gate(&cfg, doc, 0), 0); /* no request counted either: no engine statistics given */
+  json_object_set_new(json_object_get(doc, "coverage"), "requests", json_integer(40));
   ASSERT_EQ(run_gate(&cfg, doc, 0), 2);
   reasons = json_dumps(json_object_get(json_object_get(doc, "gate"), "reasons"), 0);
   ASSERT_CONTAINS(reasons, "no HTTP response");
