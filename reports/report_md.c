@@ -129,6 +129,10 @@ dast_err dast__render_md(const json_t *r, struct dast__w *w, char *errbuf, size_
       dast__w_md(w, json_string_value(reason));
       dast__w_s(w, "\n");
     }
+    json_int_t expired = dast__ji(json_object_get(gate, "counts"), "suppression_expired");
+    if(expired)
+      dast__w_f(w, "- %lld suppression%s expired: %s again\n", (long long)expired, expired == 1 ? "" : "s",
+                expired == 1 ? "its finding counts" : "their findings count");
     dast__w_f(w, "\nPolicy: fail on ");
     code_span(w, dast__js(json_object_get(gate, "policy"), "fail_on"));
     dast__w_f(w, "%s \xC2\xB7 exit code %lld\n\n",

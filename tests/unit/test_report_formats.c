@@ -106,6 +106,26 @@ TEST(junit_golden)
   fx_free(&x);
 }
 
+/* The same with a suppression, an expired one and a baseline. */
+TEST(junit_and_markdown_golden_with_baseline_and_suppressions)
+{
+  struct fixture x;
+  fx_init(&x);
+  char *dir = fx_tmpdir();
+  json_t *doc = fx_gated_rich(&x, dir);
+  char *xml = fx_render(doc, DAST_FMT_JUNIT), *md = fx_render(doc, DAST_FMT_MD);
+  ASSERT(xml && md);
+  ASSERT(golden("junit-baseline.golden.xml", xml));
+  ASSERT(golden("summary-baseline.golden.md", md));
+  ASSERT_CONTAINS(md, "1 suppression expired");
+  ASSERT_CONTAINS(md, "Baseline: 1 new, 4 existing, 1 fixed.");
+  free(xml);
+  free(md);
+  json_decref(doc);
+  cleanup(dir);
+  fx_free(&x);
+}
+
 TEST(markdown_golden)
 {
   struct fixture x;
