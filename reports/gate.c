@@ -14,6 +14,7 @@
  *
  * Invariant: the verdict is "pass" only when no finding fails, the scan is
  * complete and the inventory meets min_coverage — never a silent pass. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,9 +59,11 @@ static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
   va_end(ap);
 }
 
-dast_err dast_gate_parse_threshold(const char *s, int *sev, int *conf)
+dast_err dast_gate_parse_threshold(const char *in, int *sev, int *conf)
 {
-  if(!s) return DAST_EINVAL;
+  char s[48];
+  if(!in || strlen(in) >= sizeof(s)) return DAST_EINVAL;
+  for(size_t i = 0; i <= strlen(in); i++) s[i] = (char)tolower((unsigned char)in[i]); /* "High:Firm" too */
   if(!strcmp(s, "off") || !strcmp(s, "none") || !strcmp(s, "never")) {
     *sev = -1, *conf = DAST_CONF_CONFIRMED;
     return DAST_OK;
@@ -76,6 +79,14 @@ dast_err dast_gate_parse_threshold(const char *s, int *sev, int *conf)
   if(sr < 0 || cr < 0) return DAST_EINVAL;
   *sev = sr, *conf = cr;
   return DAST_OK;
+}
+
+/* Owned lower-case copy: thresholds are stored as normalised text. */
+static char *lower_dup(const char *s)
+{
+  char *d = dast_strdup(s);
+  for(char *p = d; *p; p++) *p = (char)tolower((unsigned char)*p);
+  return d;
 }
 
 static json_t *load_json(const char *path, char *errbuf, size_t errlen, dast_err *err)
@@ -117,7 +128,7 @@ static dast_err rules_from(const json_t *obj, const char *file, const char *sect
       return DAST_EPARSE;
     }
     r->key = dast_strdup(k);
-    r->text = dast_strdup(json_string_value(v));
+    r->text = lower_dup(json_string_value(v));
     (*n)++;
   }
   return DAST_OK;
@@ -142,7 +153,8 @@ static dast_err load_policy(struct dast_gate *g, const char *path, char *errbuf,
         seterr(errbuf, errlen, "%s: fail_on: expected \"severity[:confidence]\" or \"off\"", path);
         err = DAST_EPARSE;
       } else {
-        dast_set_str(&g->def.text, json_string_value(v));
+        free(g->def.text);
+        g->def.text = lower_dup(json_string_value(v));
       }
     } else if(!strcmp(k, "classes")) {
       err = rules_from(v, path, k, &g->classes, &g->nclasses, errbuf, errlen);
@@ -331,7 +343,7 @@ dast_err dast_gate_new(const struct dast_config *cfg, struct dast_gate **out, ch
     err = DAST_EINVAL;
     goto out;
   }
-  g->def.text = dast_strdup(fail_on);
+  g->def.text = lower_dup(fail_on);
   g->new_only = cfg->fail_on_new_only;
   g->min_coverage = cfg->min_coverage;
   g->exit_fail = cfg->exit_code_fail;

@@ -79,6 +79,9 @@ TEST(threshold_parse)
   ASSERT_EQ(dast_gate_parse_threshold("medium:firm", &s, &c), DAST_OK);
   ASSERT_EQ(s, DAST_SEV_MEDIUM);
   ASSERT_EQ(c, DAST_CONF_FIRM);
+  ASSERT_EQ(dast_gate_parse_threshold("Critical:Tentative", &s, &c), DAST_OK);
+  ASSERT_EQ(s, DAST_SEV_CRITICAL);
+  ASSERT_EQ(c, DAST_CONF_TENTATIVE);
   ASSERT_EQ(dast_gate_parse_threshold("off", &s, &c), DAST_OK);
   ASSERT_EQ(s, -1);
   ASSERT_EQ(dast_gate_parse_threshold("hihg", &s, &c), DAST_EINVAL);

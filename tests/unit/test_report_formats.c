@@ -355,12 +355,12 @@ TEST(html_renders_in_chromium)
   const char *flags = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
                       "--disable-background-networking --disable-component-update --disable-sync "
                       "--disable-dev-shm-usage --enable-logging=stderr --v=0";
-  char *cmd = dast_aprintf("cd '%s' && timeout 90 %s %s --user-data-dir='%s/profile' --dump-dom 'file://%s' "
+  char *cmd = dast_aprintf("cd '%s' && timeout 45 %s %s --user-data-dir='%s/profile' --dump-dom 'file://%s' "
                            ">'%s/dom.html' 2>'%s/console.log'",
                            dir, chrome, flags, dir, path, dir, dir);
   ASSERT_EQ(fx_sh(cmd), 0);
   free(cmd);
-  cmd = dast_aprintf("cd '%s' && timeout 90 %s %s --user-data-dir='%s/profile' --hide-scrollbars "
+  cmd = dast_aprintf("cd '%s' && timeout 45 %s %s --user-data-dir='%s/profile' --hide-scrollbars "
                      "--window-size=1280,2000 --screenshot='%s/report.png' 'file://%s' >/dev/null 2>>'%s/console.log'",
                      dir, chrome, flags, dir, dir, path, dir);
   ASSERT_EQ(fx_sh(cmd), 0);
