@@ -160,6 +160,25 @@ TEST(hostile_text_becomes_valid_utf8)
   fx_free(&x);
 }
 
+TEST(bidi_controls_are_made_visible)
+{
+  struct fixture x;
+  fx_init(&x);
+  free(x.fs[2]->evidence);
+  x.fs[2]->evidence = dast_strdup("safe \xE2\x80\xAEtxt.exe\xE2\x80\xAC done");
+  json_t *doc = fx_gated(&x);
+  for(int f = DAST_FMT_JUNIT; f <= DAST_FMT_HTML; f++) {
+    if(f == DAST_FMT_SARIF) continue; /* JSON: consumers escape */
+    char *out = fx_render(doc, (enum dast_report_format)f);
+    ASSERT(out != NULL);
+    ASSERT(!strstr(out, "\xE2\x80\xAE"));
+    ASSERT_CONTAINS(out, "[U+202E]txt.exe[U+202C]");
+    free(out);
+  }
+  json_decref(doc);
+  fx_free(&x);
+}
+
 TEST(huge_fields_are_capped)
 {
   struct fixture x;
