@@ -11,7 +11,8 @@
  *     credentials (scheme://user:***@host) and JSON Web Tokens.
  * The structural pass catches secrets the config never saw (a session cookie
  * the target set during the scan).  Both replace with "***".  Values shorter
- * than 3 bytes are not masked literally (they would mask half the text). */
+ * than 4 bytes are not masked literally (they would mask half the text;
+ * the structural pass still masks them where they appear as values). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,12 +61,12 @@ static void add_secret(struct dast_strlist *l, const char *v, size_t n)
 {
   while(n && (*v == ' ' || *v == '\t')) v++, n--;
   while(n && (v[n - 1] == ' ' || v[n - 1] == '\t')) n--;
-  if(n < 3) return;
+  if(n < 4) return;
   char *s = dast_strndup(v, n);
   dast_strlist_add(l, s);
   /* "Bearer abc" / "Basic xyz": the credential alone may appear elsewhere */
   const char *sp = strchr(s, ' ');
-  if(sp && strlen(sp + 1) >= 3) dast_strlist_add(l, sp + 1);
+  if(sp && strlen(sp + 1) >= 4) dast_strlist_add(l, sp + 1);
   char *enc = dast_url_encode(s, strlen(s));
   if(strcmp(enc, s)) dast_strlist_add(l, enc);
   free(enc);
