@@ -11,9 +11,12 @@
 #include <unistd.h>
 
 #include "scanner/cli.h"
+#include "payloads/attack.h"
 #include "reports/gate.h"
 #include "reports/report.h"
 #include "scanner/scan.h"
+#include "scanner/serve.h"
+#include "scanner/submit.h"
 
 static struct dast_scan_ctl *g_ctl; /* for the SIGINT handler only */
 
@@ -178,26 +181,76 @@ out:
   return rc;
 }
 
+static void checks_help(void)
+{
+  puts("usage: dastgate checks [--json] [--checks ID,CLASS,..] [--skip-checks ..] [--checks-dir DIR]\n"
+       "\n"
+       "Lists the checks a scan would run with these options: id, class, severity,\n"
+       "CWE, kind (active or passive) and name.  Check files are JSON in\n"
+       "payloads/checks/ (see payloads/CHECKS.md); --checks-dir adds your own, and\n"
+       "a malformed file is reported with its name and field (exit 3).");
+}
+
 int dast_cmd_checks(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "dastgate: 'checks' is not built yet in this version\n");
-  return 3;
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  bool as_json = false;
+  char err[512] = "";
+  /* --json is a report option for scan; here it is a switch */
+  for(int i = 1; i < argc; i++)
+    if(!strcmp(argv[i], "--json")) {
+      as_json = true;
+      for(int j = i; j + 1 < argc; j++) argv[j] = argv[j + 1];
+      argc--;
+      i--;
+    }
+  int rc = dast_cli_parse(argc, argv, 1, &cfg, NULL, NULL, NULL, err, sizeof(err));
+  if(rc == -1) {
+    checks_help();
+    dast_config_free(&cfg);
+    return 0;
+  }
+  struct dast_checks *set = NULL;
+  if(!rc && dast_checks_load(&cfg, &set, err, sizeof(err))) rc = 3;
+  if(rc) {
+    fprintf(stderr, "dastgate: %s\n", err);
+    dast_config_free(&cfg);
+    return 3;
+  }
+  json_t *list = dast_checks_list_json(set);
+  if(as_json) {
+    char *s = json_dumps(list, JSON_INDENT(2));
+    puts(s ? s : "[]");
+    free(s);
+  } else {
+    size_t i;
+    json_t *c;
+    printf("%-31s %-18s %-8s %-6s %-8s %s\n", "ID", "CLASS", "SEVERITY", "CWE", "KIND", "NAME");
+    json_array_foreach(list, i, c) {
+      char cwe[16] = "-";
+      if(json_integer_value(json_object_get(c, "cwe")))
+        snprintf(cwe, sizeof(cwe), "%lld", (long long)json_integer_value(json_object_get(c, "cwe")));
+      printf("%-31s %-18s %-8s %-6s %-8s %s\n", json_string_value(json_object_get(c, "id")),
+             json_string_value(json_object_get(c, "class")),
+             json_string_value(json_object_get(c, "severity")), cwe,
+             json_string_value(json_object_get(c, "kind")),
+             json_string_value(json_object_get(c, "name")));
+    }
+    printf("%zu checks\n", json_array_size(list));
+  }
+  json_decref(list);
+  dast_checks_free(set);
+  dast_config_free(&cfg);
+  return 0;
 }
 
 int dast_cmd_serve(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "dastgate: 'serve' is not built yet in this version\n");
-  return 3;
+  return dast_serve_main(argc, argv);
 }
 
 int dast_cmd_submit(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
-  fprintf(stderr, "dastgate: 'submit' is not built yet in this version\n");
-  return 3;
+  return dast_submit_main(argc, argv);
 }
