@@ -550,9 +550,9 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
     if(!json_is_object(f) || !classify(g, f, now_epoch, &t) || shown >= 10) continue;
     shown++;
     const char *param = json_string_value(json_object_get(f, "param"));
-    add_reason(reasons, dast_aprintf("%s %s:%s: %s on %s %s%s%s%s", dast__js(f, "check"), dast__js(f, "severity"),
-                                     dast__js(f, "confidence"), dast__js(f, "title"), dast__js(f, "method"),
-                                     dast__js(f, "template"), param ? " [" : "", param ? param : "", param ? "]" : ""));
+    add_reason(reasons, dast_aprintf("%s/%s %s on %s %s%s%s%s", dast__js(f, "severity"), dast__js(f, "confidence"),
+                                     dast__js(f, "check"), dast__js(f, "method"), dast__js(f, "template"),
+                                     param ? " [" : "", param ? param : "", param ? "]" : ""));
   }
   if(t.fail > shown) add_reason(reasons, dast_aprintf("... and %zu more failing findings", t.fail - shown));
   size_t nfixed = 0;

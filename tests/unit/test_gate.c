@@ -105,7 +105,7 @@ TEST(default_policy_fails_only_confirmed_high)
   ASSERT_EQ(json_integer_value(json_object_get(counts, "below_threshold")), 2);
   ASSERT_EQ(json_integer_value(json_object_get(json_object_get(doc, "gate"), "exit_code")), 1);
   char *reasons = json_dumps(json_object_get(json_object_get(doc, "gate"), "reasons"), 0);
-  ASSERT_CONTAINS(reasons, "sqli-error high:confirmed");
+  ASSERT_CONTAINS(reasons, "high/confirmed sqli-error on GET /a");
   free(reasons);
   json_decref(doc);
   dast_config_free(&cfg);
