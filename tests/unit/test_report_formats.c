@@ -268,6 +268,9 @@ TEST(sarif_valid_against_schema)
   ASSERT_CONTAINS(all, "\"baselineState\": \"unchanged\"");
   free(all);
   json_t *r0 = json_array_get(results, 0);
+  const char *uri0 = json_string_value(json_object_get(json_object_get(json_object_get(
+      json_array_get(json_object_get(r0, "locations"), 0), "physicalLocation"), "artifactLocation"), "uri"));
+  ASSERT_STREQ(uri0, "item/%7Bn%7D"); /* the template, not the probed URL with its payload */
   ASSERT_STREQ(json_string_value(json_object_get(r0, "level")), "error");
   ASSERT_STREQ(json_string_value(json_object_get(json_array_get(results, 2), "level")), "warning");
   ASSERT_STREQ(json_string_value(json_object_get(json_array_get(results, 4), "level")), "note");
