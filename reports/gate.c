@@ -561,6 +561,8 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
     nfixed = json_array_size(fixed);
     set(report, "fixed", fixed);
   }
+  if(g->new_only && !g->baseline && t.fail)
+    add_reason(reasons, dast_strdup("--fail-on-new-only without a baseline: every finding is new"));
   bool incomplete = false;
   json_t *scan = json_object_get(report, "scan");
   if(json_is_true(json_object_get(scan, "incomplete"))) {

@@ -296,6 +296,20 @@ TEST(baseline_new_existing_fixed)
   free(dir);
 }
 
+TEST(new_only_without_baseline_says_so)
+{
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  cfg.fail_on_new_only = true;
+  json_t *doc = mkreport(three_findings(), false, 3);
+  ASSERT_EQ(run_gate(&cfg, doc, 0), 1);
+  char *reasons = json_dumps(json_object_get(json_object_get(doc, "gate"), "reasons"), 0);
+  ASSERT_CONTAINS(reasons, "without a baseline: every finding is new");
+  free(reasons);
+  json_decref(doc);
+  dast_config_free(&cfg);
+}
+
 TEST(baseline_matches_across_hosts_and_ports)
 {
   char *dir = fx_tmpdir();
