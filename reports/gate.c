@@ -536,6 +536,51 @@ static void add_reason(json_t *reasons, char *owned)
   if(!s || json_array_append_new(reasons, s)) dast_oom();
 }
 
+/* Appends why the scan cannot count as complete; true if any reason. */
+static bool incomplete_reasons(const struct dast_gate *g, const json_t *report, json_t *reasons)
+{
+  bool incomplete = false;
+  const json_t *scan = json_object_get(report, "scan");
+  if(json_is_true(json_object_get(scan, "incomplete"))) {
+    incomplete = true;
+    const char *why = json_string_value(json_object_get(scan, "incomplete_reason"));
+    add_reason(reasons, dast_aprintf("scan incomplete: %s", why && *why ? why : "no reason given"));
+  }
+  const json_t *login = json_object_get(scan, "login");
+  if(json_is_true(json_object_get(login, "attempted")) && !json_is_true(json_object_get(login, "ok"))) {
+    incomplete = true;
+    add_reason(reasons, dast_strdup("login failed: the authenticated part of the application was not scanned"));
+  }
+  const json_t *cov = json_object_get(report, "coverage");
+  if(dast__ji(cov, "requests") > 0 && json_is_integer(json_object_get(cov, "responses")) &&
+     dast__ji(cov, "responses") == 0) { /* requests went out, nothing answered */
+    incomplete = true;
+    add_reason(reasons, dast_strdup("no HTTP response was received from the target"));
+  }
+  size_t nep = json_array_size(json_object_get(report, "inventory"));
+  if(g->min_coverage > 0 && (double)nep < g->min_coverage) {
+    incomplete = true;
+    add_reason(reasons, dast_aprintf("coverage below minimum: %zu endpoints found, at least %g required",
+                                     nep, g->min_coverage));
+  }
+  return incomplete;
+}
+
+static json_t *counts_json(const struct tally *t, size_t total, size_t nfixed)
+{
+  json_t *c = json_object();
+  set(c, "total", json_integer((json_int_t)total));
+  set(c, "fail", json_integer((json_int_t)t->fail));
+  set(c, "below_threshold", json_integer((json_int_t)t->below));
+  set(c, "suppressed", json_integer((json_int_t)t->suppressed));
+  set(c, "existing_not_gating", json_integer((json_int_t)t->existing_ok));
+  set(c, "suppression_expired", json_integer((json_int_t)t->expired));
+  set(c, "new", json_integer((json_int_t)t->is_new));
+  set(c, "existing", json_integer((json_int_t)t->is_existing));
+  set(c, "fixed", json_integer((json_int_t)nfixed));
+  return c;
+}
+
 int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch)
 {
   if(!json_is_object(report)) return 2; /* nothing to judge: never a pass */
@@ -563,30 +608,7 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
   }
   if(g->new_only && !g->baseline && t.fail)
     add_reason(reasons, dast_strdup("--fail-on-new-only without a baseline: every finding is new"));
-  bool incomplete = false;
-  json_t *scan = json_object_get(report, "scan");
-  if(json_is_true(json_object_get(scan, "incomplete"))) {
-    incomplete = true;
-    const char *why = json_string_value(json_object_get(scan, "incomplete_reason"));
-    add_reason(reasons, dast_aprintf("scan incomplete: %s", why && *why ? why : "no reason given"));
-  }
-  const json_t *login = json_object_get(scan, "login");
-  if(json_is_true(json_object_get(login, "attempted")) && !json_is_true(json_object_get(login, "ok"))) {
-    incomplete = true;
-    add_reason(reasons, dast_strdup("login failed: the authenticated part of the application was not scanned"));
-  }
-  const json_t *cov = json_object_get(report, "coverage");
-  if(dast__ji(cov, "requests") > 0 && json_is_integer(json_object_get(cov, "responses")) &&
-     dast__ji(cov, "responses") == 0) { /* requests went out, nothing answered */
-    incomplete = true;
-    add_reason(reasons, dast_strdup("no HTTP response was received from the target"));
-  }
-  size_t nep = json_array_size(json_object_get(report, "inventory"));
-  if(g->min_coverage > 0 && (double)nep < g->min_coverage) {
-    incomplete = true;
-    add_reason(reasons, dast_aprintf("coverage below minimum: %zu endpoints found, at least %g required",
-                                     nep, g->min_coverage));
-  }
+  bool incomplete = incomplete_reasons(g, report, reasons);
   const char *verdict = t.fail ? "fail" : incomplete ? "incomplete" : "pass";
   int code = t.fail ? g->exit_fail : incomplete ? 2 : 0;
   if(!t.fail && !incomplete)
@@ -598,17 +620,7 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
   set(gate, "incomplete", json_boolean(incomplete));
   set(gate, "reasons", reasons);
   set(gate, "policy", policy_json(g));
-  json_t *c = json_object();
-  set(c, "total", json_integer((json_int_t)json_array_size(json_object_get(report, "findings"))));
-  set(c, "fail", json_integer((json_int_t)t.fail));
-  set(c, "below_threshold", json_integer((json_int_t)t.below));
-  set(c, "suppressed", json_integer((json_int_t)t.suppressed));
-  set(c, "existing_not_gating", json_integer((json_int_t)t.existing_ok));
-  set(c, "suppression_expired", json_integer((json_int_t)t.expired));
-  set(c, "new", json_integer((json_int_t)t.is_new));
-  set(c, "existing", json_integer((json_int_t)t.is_existing));
-  set(c, "fixed", json_integer((json_int_t)nfixed));
-  set(gate, "counts", c);
+  set(gate, "counts", counts_json(&t, json_array_size(json_object_get(report, "findings")), nfixed));
   char ts[32];
   dast_iso8601(ts, now_epoch);
   set(gate, "evaluated_at", json_string(ts));

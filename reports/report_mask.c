@@ -208,6 +208,43 @@ static size_t userinfo_len(const char *s, size_t *pw)
   return j + 1 - 3;
 }
 
+/* The name t[i..i+nl) starts a secret value?  Sets where the value starts,
+ * what ends it (the quote that opened the context, or a line end) and
+ * whether it is a name=value parameter (which '&', ';' and spaces end). */
+static bool secret_value_at(const char *t, size_t i, size_t nl, size_t *vstart, char *quote, bool *param)
+{
+  if(t[i + nl] == ':' && sensitive_header(t + i, nl)) { /* Header: value */
+    *vstart = i + nl + 1;
+    while(t[*vstart] == ' ') (*vstart)++;
+    return true;
+  }
+  if(t[i + nl] == '=' && sensitive_field(t + i, nl)) { /* name=value */
+    *vstart = i + nl + 1;
+    *param = true;
+    return true;
+  }
+  if(t[i + nl] == '"' && i > 0 && t[i - 1] == '"' && sensitive_field(t + i, nl)) { /* "name": "value" */
+    size_t j = i + nl + 1;
+    while(t[j] == ' ') j++;
+    if(t[j] != ':') return false;
+    j++;
+    while(t[j] == ' ') j++;
+    if(t[j] != '"') return false;
+    *vstart = j + 1;
+    *quote = '"';
+    return true;
+  }
+  bool curl_opt = (nl == 2 && (!strncmp(t + i, "-b", 2) || !strncmp(t + i, "-u", 2))) ||
+                  (nl == 8 && !strncmp(t + i, "--cookie", 8)) || (nl == 6 && !strncmp(t + i, "--user", 6));
+  size_t j = i + nl; /* curl -b 'a=b' */
+  if(curl_opt && t[j] == ' ' && (t[j + 1] == '\'' || t[j + 1] == '"')) {
+    *quote = t[j + 1];
+    *vstart = j + 2;
+    return true;
+  }
+  return false;
+}
+
 /* The structural pass, in one left-to-right scan. */
 static char *mask_structural(const char *t)
 {
@@ -229,41 +266,11 @@ static char *mask_structural(const char *t)
     }
     bool boundary = i == 0 || strchr("\n'\" &?;{,\t", t[i - 1]);
     char quote = i > 0 && (t[i - 1] == '\'' || t[i - 1] == '"') ? t[i - 1] : '\n';
-    size_t nl = 0;
+    size_t nl = 0, vstart = 0;
     while(boundary && i + nl < n && is_name_char(t[i + nl])) nl++;
-    size_t skip = 0, vstart = 0;
-    bool mask = false, param = false;
-    if(nl && t[i + nl] == ':' && sensitive_header(t + i, nl)) { /* Header: value */
-      vstart = i + nl + 1;
-      while(t[vstart] == ' ') vstart++;
-      mask = true;
-    } else if(nl && t[i + nl] == '=' && sensitive_field(t + i, nl)) { /* name=value */
-      vstart = i + nl + 1;
-      mask = param = true;
-    } else if(nl && t[i + nl] == '"' && i > 0 && t[i - 1] == '"' && sensitive_field(t + i, nl)) {
-      /* "name": "value" */
-      size_t j = i + nl + 1;
-      while(t[j] == ' ') j++;
-      if(t[j] == ':') {
-        j++;
-        while(t[j] == ' ') j++;
-        if(t[j] == '"') {
-          vstart = j + 1;
-          quote = '"';
-          mask = true;
-        }
-      }
-    } else if((nl == 2 && !strncmp(t + i, "-b", 2)) || (nl == 8 && !strncmp(t + i, "--cookie", 8)) ||
-              (nl == 2 && !strncmp(t + i, "-u", 2)) || (nl == 6 && !strncmp(t + i, "--user", 6))) {
-      size_t j = i + nl; /* curl -b 'a=b' */
-      if(t[j] == ' ' && (t[j + 1] == '\'' || t[j + 1] == '"')) {
-        quote = t[j + 1];
-        vstart = j + 2;
-        mask = true;
-      }
-    }
-    if(mask) {
-      skip = value_len(t + vstart, quote, param);
+    bool param = false;
+    if(nl && secret_value_at(t, i, nl, &vstart, &quote, &param)) {
+      size_t skip = value_len(t + vstart, quote, param);
       if(dast_buf_add(&o, t + i, vstart - i)) dast_oom();
       if(skip && dast_buf_adds(&o, MASK)) dast_oom();
       i = vstart + skip;
