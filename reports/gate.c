@@ -417,7 +417,8 @@ static json_t *sup_json(const struct suppression *s)
 
 static void strip(json_t *f)
 {
-  static const char *const keys[] = {"gate", "suppression", "suppression_expired", "baseline", "retested"};
+  static const char *const keys[] = {"gate", "suppression", "suppression_expired", "expired_suppression",
+                                     "baseline", "retested"};
   for(size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) json_object_del(f, keys[i]);
 }
 
@@ -458,7 +459,8 @@ static bool classify(const struct dast_gate *g, json_t *f, int64_t now, struct t
     t->below++;
   }
   if(!s && expired) {
-    set(f, "suppression_expired", sup_json(expired));
+    set(f, "suppression_expired", json_true());
+    set(f, "expired_suppression", sup_json(expired));
     t->expired++;
   }
   set(f, "gate", json_string(verdict));

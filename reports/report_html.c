@@ -341,7 +341,7 @@ static void finding(struct dast__w *w, const json_t *f)
   kv(w, "Location", dast__js(f, "param_kind"));
   kv(w, "Fingerprint", dast__js(f, "fingerprint"));
   const json_t *sup = json_object_get(f, "suppression");
-  if(!sup) sup = json_object_get(f, "suppression_expired");
+  if(!sup) sup = json_object_get(f, "expired_suppression");
   if(sup) {
     char *t = dast_aprintf("%s%s \xE2\x80\x94 %s (by %s, expires %s)",
                            json_object_get(f, "suppression") ? "" : "EXPIRED ",

@@ -212,7 +212,7 @@ TEST(suppression_active_then_expired)
   ASSERT_STREQ(json_string_value(json_object_get(json_object_get(f0, "suppression"), "by")), "alice");
   ASSERT_STREQ(gate_of(doc, 1), "fail"); /* its suppression ended at 06:00 */
   json_t *f1 = json_array_get(json_object_get(doc, "findings"), 1);
-  ASSERT_STREQ(json_string_value(json_object_get(json_object_get(f1, "suppression_expired"), "by")), "bob");
+  ASSERT_STREQ(json_string_value(json_object_get(json_object_get(f1, "expired_suppression"), "by")), "bob");
   ASSERT_EQ(json_integer_value(json_object_get(json_object_get(json_object_get(doc, "gate"), "counts"), "suppression_expired")), 1);
   json_decref(doc);
   /* the next day both count again */
@@ -221,7 +221,8 @@ TEST(suppression_active_then_expired)
   ASSERT_STREQ(gate_of(doc, 0), "fail");
   f0 = json_array_get(json_object_get(doc, "findings"), 0);
   ASSERT(json_object_get(f0, "suppression") == NULL);
-  ASSERT(json_object_get(f0, "suppression_expired") != NULL);
+  ASSERT(json_is_true(json_object_get(f0, "suppression_expired")));
+  ASSERT(json_object_get(f0, "expired_suppression") != NULL);
   json_decref(doc);
   /* all suppressed before 06:00 -> pass */
   doc = mkreport(three_findings(), false, 3);
