@@ -147,7 +147,8 @@ int dast_cmd_report(int argc, char **argv)
     goto fail;
   }
   int gate_rc = (int)json_integer_value(json_object_get(json_object_get(report, "gate"), "exit_code"));
-  if(cfg.fail_on || cfg.policy_file || cfg.suppressions_file || cfg.baseline_file) {
+  if(cfg.fail_on || cfg.policy_file || cfg.suppressions_file || cfg.baseline_file ||
+     cfg.fail_on_new_only || cfg.min_coverage > 0 || cfg.exit_code_fail != 1) {
     if(!cfg.fail_on) cfg.fail_on = dast_strdup("high");
     struct dast_gate *g = NULL;
     if(dast_gate_new(&cfg, &g, err, sizeof(err))) {

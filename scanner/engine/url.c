@@ -40,7 +40,10 @@ char *dast_url_resolve(const char *base, const char *ref)
   char *out = NULL;
   CURLUcode rc = CURLUE_OK;
   if(base) rc = curl_url_set(h, CURLUPART_URL, base, CURLU_URLENCODE);
-  if(!rc) rc = curl_url_set(h, CURLUPART_URL, r, CURLU_URLENCODE);
+  /* "" and "#frag" name the base document itself (curl 7.88 resolves them
+   * to the base's directory) */
+  if(!rc && *r && *r != '#') rc = curl_url_set(h, CURLUPART_URL, r, CURLU_URLENCODE);
+  else if(!base) rc = CURLUE_MALFORMED_INPUT;
   if(!rc) rc = curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
   char *scheme = NULL, *host = NULL;
   if(!rc) rc = curl_url_get(h, CURLUPART_SCHEME, &scheme, 0);

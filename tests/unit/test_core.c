@@ -1,6 +1,7 @@
 /* test_core.c — unit tests for the ground floor: the capped buffer, the
  * PRNG's reproducibility, URL encoding and the endpoint request builder. */
 #include "scanner/engine/types.h"
+#include "scanner/engine/url.h"
 #include "tests/unit/harness.h"
 
 TEST(buf_cap_refuses_growth)
@@ -92,6 +93,37 @@ TEST(fingerprint_ignores_host_and_port)
   ASSERT_STREQ(a->fingerprint, b->fingerprint);
   dast_finding_free(a);
   dast_finding_free(b);
+}
+
+TEST(url_resolve_edge_cases)
+{
+  const char *base = "http://H:8080/dir/page.php?q=1#f";
+  struct { const char *ref, *want; } cases[] = {
+    {"#", "http://h:8080/dir/page.php?q=1"},
+    {"", "http://h:8080/dir/page.php?q=1"},
+    {"#top", "http://h:8080/dir/page.php?q=1"},
+    {"?a=1", "http://h:8080/dir/page.php?a=1"},
+    {"../x", "http://h:8080/x"},
+    {"x?y#z", "http://h:8080/dir/x?y"},
+    {"//other/p", "http://other/p"},
+    {"  /a\n/../b ", "http://h:8080/b"},
+    {"HTTP://EXAMPLE.test:80/", "http://example.test/"},
+  };
+  for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char *r = dast_url_resolve(base, cases[i].ref);
+    ASSERT_STREQ(r, cases[i].want);
+    free(r);
+  }
+  ASSERT(dast_url_resolve(base, "javascript:alert(1)") == NULL);
+  ASSERT(dast_url_resolve(base, "mailto:a@b") == NULL);
+  ASSERT(dast_url_resolve(base, "ftp://x/") == NULL);
+  char o[64];
+  ASSERT(dast_url_origin_buf("https://User@Example.TEST./x?y", o, sizeof(o)));
+  ASSERT_STREQ(o, "https://example.test:443");
+  ASSERT(dast_url_origin_buf("http://[::1]:8080/", o, sizeof(o)));
+  ASSERT_STREQ(o, "http://[::1]:8080");
+  ASSERT(!dast_url_origin_buf("http://h:99999/", o, sizeof(o)));
+  ASSERT(!dast_url_origin_buf("file:///etc/passwd", o, sizeof(o)));
 }
 
 RUN_TESTS()
