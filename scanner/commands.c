@@ -64,7 +64,10 @@ int dast_cmd_scan(int argc, char **argv, bool crawl_only)
     dast_config_free(&cfg);
     return 3;
   }
-  if(crawl_only) cfg.profile = DAST_PROFILE_PASSIVE;
+  if(crawl_only) {
+    cfg.profile = DAST_PROFILE_PASSIVE;
+    cfg.crawl_only = true;
+  }
   dast_log_level_current = cfg.quiet ? DAST_LOG_ERROR : DAST_LOG_WARN + cfg.verbose;
   if(!cfg.progress && isatty(STDERR_FILENO) && !cfg.quiet && !getenv("CI")) cfg.progress = true;
 
