@@ -85,6 +85,9 @@ struct pl_job {
   bool finished;
   struct dast_built sent;      /* the last probe as sent (evidence, curl) */
   struct dast_built planted;   /* stored-xss: the planting request */
+  char *put_first;             /* put: the first file, removed at the end */
+  const char *url_method;      /* for a request to `url`: method and body (NULL: GET) */
+  const char *url_body;
   char *pend_value, *pend_url; /* a probe waiting for a fresh anti-CSRF token */
   int pend_timeout;
   bool refreshed;

@@ -16,8 +16,8 @@
 #include <string.h>
 
 static const char *strategy_names[PL_S__COUNT] = {"match",   "xss",     "stored-xss", "boolean",
-                                                  "timing",  "oob",     "files",      "passive",
-                                                  "cookies", "forms",   "jslibs"};
+                                                  "timing",  "oob",     "files",      "put",
+                                                  "passive", "cookies", "forms",      "jslibs"};
 
 static const char *classes[] = {
     "xss", "sqli", "cmdi", "path-traversal", "ssti", "open-redirect", "crlf", "xxe", "ssrf",
@@ -511,6 +511,7 @@ static bool check_requirements(struct ld *l, struct pl_check *c)
   case PL_S_PASSIVE:
     if(!c->match) return fail(l, "matchers", "missing (strategy passive needs matchers)");
     break;
+  case PL_S_PUT:
   case PL_S_COOKIES:
   case PL_S_FORMS:
   case PL_S_JSLIBS:

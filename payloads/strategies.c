@@ -668,6 +668,76 @@ static void files_resp(struct pl_job *j, const struct dast_request *req, const s
   files_next(j);
 }
 
+/* ---- put: the server stores what a PUT sends ----
+ * step 0 PUT prefix/<canary>.txt (2xx expected), 1 GET it back (the body
+ * must be ours), 2 PUT a fresh name, 3 GET it back → confirmed; then the
+ * files are removed with DELETE (best effort, our own files only). */
+
+static bool put_send(struct pl_job *j, const char *method, bool with_body)
+{
+  char *prefix = files_prefix(j);
+  free(j->path_own);
+  j->path_own = dast_aprintf("%sdastgate-%s.txt", prefix, j->v.canary);
+  free(prefix);
+  char *body = dast_aprintf("dastgate put probe %s\n", j->v.canary);
+  j->url_method = method;
+  j->url_body = with_body ? body : NULL;
+  bool ok = pl_job_send(j, NULL, j->path_own, 0);
+  j->url_method = j->url_body = NULL;
+  free(body);
+  return ok;
+}
+
+static bool put_request(struct pl_job *j, const char *method, const char *url)
+{
+  j->url_method = method;
+  bool sent = pl_job_send(j, NULL, url, 0);
+  j->url_method = NULL;
+  return sent;
+}
+
+static void put_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s)
+{
+  bool ok2xx = s->status >= 200 && s->status < 300;
+  const char *p = ok2xx && s->body ? dast_memmem(s->body, s->body_len, j->v.canary, strlen(j->v.canary)) : NULL;
+  switch(j->step) {
+  case 0:
+  case 2:
+    j->step++;
+    if(ok2xx && put_request(j, "GET", j->path_own)) return;
+    break;
+  case 1:
+    if(!p) break;
+    {
+      struct pl_hit hit = {.in_body = true, .off = (size_t)(p - s->body), .len = strlen(j->v.canary), .set = true};
+      free(j->note);
+      j->note = NULL;
+      note_add(j, "PUT %s was accepted and served back by GET", j->path_own);
+      candidate(j, req, s, &hit, DAST_CONF_FIRM);
+      set_conf(j, DAST_CONF_FIRM, "PUT");
+    }
+    j->put_first = dast_strdup(j->path_own);
+    pl_job_vars(j);
+    j->step = 2;
+    if(put_send(j, "PUT", true)) return;
+    break;
+  case 3:
+    if(p) {
+      note_add(j, "a second PUT with a fresh name was stored too");
+      set_conf(j, DAST_CONF_CONFIRMED, NULL);
+    }
+    j->step = 4; /* clean up our own files */
+    if(put_request(j, "DELETE", j->path_own)) return;
+    /* fall through */
+  case 4:
+    j->step = 5;
+    if(j->put_first && put_request(j, "DELETE", j->put_first)) return;
+    break;
+  case 5: break;
+  }
+  pl_job_finish(j);
+}
+
 /* ---- dispatch ---- */
 
 void pl_strategy_start(struct pl_job *j)
@@ -704,6 +774,11 @@ void pl_strategy_start(struct pl_job *j)
   }
   case PL_S_OOB: oob_probe(j); return;
   case PL_S_FILES: files_start(j); return;
+  case PL_S_PUT:
+    pl_job_vars(j);
+    j->step = 0;
+    if(!put_send(j, "PUT", true)) pl_job_finish(j);
+    return;
   case PL_S_PASSIVE:
   case PL_S_COOKIES:
   case PL_S_FORMS:
@@ -732,6 +807,7 @@ void pl_strategy_resp(struct pl_job *j, const struct dast_request *engine_req,
   case PL_S_TIMING: timing_resp(j, req, resp, &s); return;
   case PL_S_OOB: oob_resp(j, req); return;
   case PL_S_FILES: files_resp(j, req, &s); return;
+  case PL_S_PUT: put_resp(j, req, &s); return;
   case PL_S_PASSIVE:
   case PL_S_COOKIES:
   case PL_S_FORMS:

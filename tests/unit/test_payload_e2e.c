@@ -28,6 +28,7 @@ struct app {
   int port;
   char guestbook[8192]; /* stored unescaped */
   char notes[8192];     /* stored, rendered escaped */
+  char dav_name[128], dav_body[256]; /* one file stored by PUT under /dav/ */
   struct evhttp_connection *client;
   unsigned tokens[64]; /* issued, single-use anti-CSRF tokens */
   unsigned next_token;
@@ -463,6 +464,25 @@ static void handler(struct evhttp_request *req, void *ud)
     else
       send_html(req, 200, "<html><body>sales report</body></html>");
     free(y);
+  } else if(!strncmp(path, "/dav/", 5)) {
+    /* a WebDAV-ish folder: PUT stores, GET serves, DELETE removes */
+    enum evhttp_cmd_type m = evhttp_request_get_command(req);
+    if(m == EVHTTP_REQ_PUT) {
+      struct evbuffer *in = evhttp_request_get_input_buffer(req);
+      size_t n = evbuffer_get_length(in);
+      if(n >= sizeof(a->dav_body)) n = sizeof(a->dav_body) - 1;
+      evbuffer_copyout(in, a->dav_body, n);
+      a->dav_body[n] = '\0';
+      snprintf(a->dav_name, sizeof(a->dav_name), "%s", path);
+      send_html(req, 201, "created");
+    } else if(m == EVHTTP_REQ_DELETE && !strcmp(path, a->dav_name)) {
+      a->dav_name[0] = '\0';
+      send_html(req, 204, "");
+    } else if(a->dav_name[0] && !strcmp(path, a->dav_name)) {
+      send_html(req, 200, a->dav_body);
+    } else {
+      send_html(req, 404, "not found");
+    }
   } else if(!strcmp(path, "/prefs")) {
     evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
     send_html(req, 200, "<html><body>saved</body></html>");
@@ -501,7 +521,8 @@ static void app_start(struct app *a, struct event_base *base)
   memset(a, 0, sizeof(*a));
   a->base = base;
   a->http = evhttp_new(base);
-  evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_TRACE);
+  evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                          EVHTTP_REQ_TRACE | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
   evhttp_set_gencb(a->http, handler, a);
   struct evhttp_bound_socket *bs = evhttp_bind_socket_with_handle(a->http, "127.0.0.1", 0);
   struct sockaddr_in sin;
@@ -863,6 +884,25 @@ TEST(error_disclosure_per_parameter)
   scan_run(&s);
   EXPECT_CONFIRMED(&s, "error-disclosure-probe", "/report?year=");
   ASSERT(!find(&s, "error-disclosure-probe", "/search-safe?q="));
+  scan_free(&s);
+}
+
+TEST(put_accepted_and_cleaned_up)
+{
+  static const char *const only[] = {"http-put", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  add_ep(&s, "GET", "/dav/index.html", "query", NULL, NULL);
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "http-put", NULL);
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
+  ASSERT_CONTAINS(f->url, "/dav/dastgate-");
+  ASSERT_EQ(s.app.dav_name[0], '\0'); /* our file was removed */
+  struct dast_finding *const *fs;
+  ASSERT_EQ(dast_attack_findings(s.attack, &fs), 1); /* not on the soft-404 part of the site */
   scan_free(&s);
 }
 
