@@ -24,7 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define PL_WINDOW 4
+#define PL_WINDOW 8
 #define PL_BASE_CAP (1u << 20)
 #define PL_MAX_COOKIE_POINTS 8
 
