@@ -31,6 +31,7 @@ struct app {
   char dav_name[128], dav_body[256]; /* one file stored by PUT under /dav/ */
   struct evhttp_connection *client;
   unsigned tokens[64]; /* issued, single-use anti-CSRF tokens */
+  struct later *laters[256]; /* delayed replies still pending (freed at the end) */
   unsigned next_token;
 };
 
@@ -38,6 +39,7 @@ struct later {
   struct evhttp_request *req;
   struct event *ev;
   char *body;
+  struct later **slot; /* in app.laters, cleared when it fires */
 };
 
 static void send_html(struct evhttp_request *req, int code, const char *body)
@@ -55,6 +57,7 @@ static void later_cb(evutil_socket_t fd, short k, void *ud)
   (void)k;
   struct later *l = ud;
   send_html(l->req, 200, l->body);
+  if(l->slot) *l->slot = NULL;
   event_free(l->ev);
   free(l->body);
   free(l);
@@ -66,6 +69,12 @@ static void send_later(struct app *a, struct evhttp_request *req, int ms, const 
   l->req = req;
   l->body = strdup(body);
   l->ev = evtimer_new(a->base, later_cb, l);
+  for(size_t i = 0; i < sizeof(a->laters) / sizeof(a->laters[0]); i++)
+    if(!a->laters[i]) {
+      a->laters[i] = l;
+      l->slot = &a->laters[i];
+      break;
+    }
   struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
   evtimer_add(l->ev, &tv);
 }
@@ -601,6 +610,12 @@ static void scan_free(struct scan *s)
   for(size_t i = 0; i < s->neps; i++) dast_endpoint_free(s->eps[i]);
   dast_config_free(&s->cfg);
   evhttp_free(s->app.http);
+  for(size_t i = 0; i < sizeof(s->app.laters) / sizeof(s->app.laters[0]); i++)
+    if(s->app.laters[i]) { /* replies the scan no longer waits for */
+      event_free(s->app.laters[i]->ev);
+      free(s->app.laters[i]->body);
+      free(s->app.laters[i]);
+    }
   event_base_free(s->base);
 }
 
