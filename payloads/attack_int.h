@@ -132,6 +132,21 @@ void pl_job_vars(struct pl_job *j);
 int pl_class_state(const struct dast_attack *a, const char *klass, const struct dast_endpoint *ep,
                    long ip);
 
+/* strategies.c: helpers the strategies share */
+/* Appends to the evidence text being built. */
+void pl_job_note(struct pl_job *j, const char *fmt, ...) DAST_PRINTF(2, 3);
+/* Records a candidate finding from this probe (replacing a weaker one). */
+void pl_job_candidate(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s,
+                      const struct pl_hit *hit, enum dast_confidence conf);
+/* Sets the candidate's confidence, evidence (the note) and payload. */
+void pl_job_set_conf(struct pl_job *j, enum dast_confidence conf, const char *payload);
+
+/* files.c */
+void pl_files_start(struct pl_job *j);
+void pl_files_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s);
+void pl_put_start(struct pl_job *j);
+void pl_put_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s);
+
 /* strategies.c */
 void pl_strategy_start(struct pl_job *j);
 void pl_strategy_resp(struct pl_job *j, const struct dast_request *req,
