@@ -91,6 +91,11 @@ TEST(stack_traces_of_each_runtime)
   see(&r, "py_traceback", "http://t.test/a?x=1");
   ASSERT_EQ(count(&r, "error-stack-trace"), 4);
   ASSERT_EQ(count(&r, "error-sql-message"), 1); /* the sqlite3 error in the traceback */
+  /* a 200 page that quotes SQL errors (documentation) is not a leak */
+  see(&r, "sql_always_base", "http://t.test/help/sql");
+  ASSERT_EQ(count(&r, "error-sql-message"), 1);
+  see(&r, "sql_mysql_error", "http://t.test/search");
+  ASSERT_EQ(count(&r, "error-sql-message"), 2);
   run_free(&r);
 }
 
