@@ -13,7 +13,9 @@
  * collects out-of-band hits.
  *
  * Every decision is made in engine callbacks; nothing blocks.  All random
- * values come from a->rng, seeded from cfg->seed.  One finding per
+ * values come from per-job generators seeded from cfg->seed and the job's
+ * identity (check, method, template, insertion point), so a --seed rerun
+ * sends the same values whatever order responses arrive in.  One finding per
  * (check, method, template, insertion point): findings are keyed by their
  * fingerprint and the most confident one is kept. */
 #include "payloads/attack_int.h"
@@ -24,6 +26,7 @@
 
 #define PL_WINDOW 4
 #define PL_BASE_CAP (1u << 20)
+#define PL_MAX_COOKIE_POINTS 8
 
 static void ep_next(struct dast_attack *a);
 
@@ -217,7 +220,7 @@ static void job_cb(struct dast_engine *eng, const struct dast_request *req,
 void pl_job_vars(struct pl_job *j)
 {
   const struct dast_endpoint *ep = j->es->ep;
-  pl_vars_fresh(&j->v, &j->es->a->rng);
+  pl_vars_fresh(&j->v, &j->rng);
   j->v.orig = j->ip >= 0 ? ep->params[j->ip].value : "";
   j->v.xml = ep->body;
   j->v.oob_base = j->es->a->oob ? dast_oob_url(j->es->a->oob) : NULL;
@@ -241,8 +244,78 @@ static void set_header(struct dast_built *b, const char *name, const char *value
   b->headers[b->nheaders++] = line;
 }
 
+/* ---- anti-CSRF token refresh ----
+ * Before a request of an endpoint with a token field, its form page is
+ * fetched and the current token copied into es->own; `then` runs from that
+ * callback (ok false when the scan was cancelled). */
+typedef void (*refresh_then)(struct pl_ep *es, void *ud, bool ok);
+struct refresh {
+  struct pl_ep *es;
+  refresh_then then;
+  void *ud;
+};
+
+static void refresh_cb(struct dast_engine *eng, const struct dast_request *req,
+                       const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  (void)req;
+  struct refresh *r = ud;
+  struct pl_ep *es = r->es;
+  if(resp->body && es->own) {
+    struct dast_param *p = &es->own->params[es->csrf];
+    char *tok = pl_csrf_extract(resp->body, resp->body_len, p->name);
+    if(tok) dast_set_str(&p->value, tok);
+    free(tok);
+  }
+  refresh_then then = r->then;
+  void *tud = r->ud;
+  free(r);
+  then(es, tud, resp->err != DAST_ECANCEL);
+}
+
+/* False when no refresh is needed or it could not be sent. */
+static bool csrf_refresh(struct pl_ep *es, refresh_then then, void *ud)
+{
+  if(es->csrf < 0 || !es->own) return false;
+  struct refresh *r = dast_calloc(1, sizeof(*r));
+  r->es = es;
+  r->then = then;
+  r->ud = ud;
+  struct dast_request req = {.url = es->orig->found_on, .max_redirects = es->a->cfg->max_redirects};
+  if(dast_engine_submit(es->a->eng, &req, refresh_cb, r)) {
+    free(r);
+    return false;
+  }
+  return true;
+}
+
+static void job_refreshed(struct pl_ep *es, void *ud, bool ok)
+{
+  (void)es;
+  struct pl_job *j = ud;
+  bool sent = false;
+  if(ok) {
+    j->refreshed = true;
+    sent = pl_job_send(j, j->pend_value, j->pend_url, j->pend_timeout);
+    j->refreshed = false;
+  }
+  free(j->pend_value);
+  free(j->pend_url);
+  j->pend_value = j->pend_url = NULL;
+  if(!sent) pl_job_finish(j);
+}
+
 bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeout_ms)
 {
+  if(!j->refreshed && !url && j->es->csrf >= 0 && j->es->csrf != j->ip) {
+    free(j->pend_value);
+    free(j->pend_url);
+    j->pend_value = value ? dast_strdup(value) : NULL;
+    j->pend_url = NULL;
+    j->pend_timeout = timeout_ms;
+    if(csrf_refresh(j->es, job_refreshed, j)) return true;
+  }
   struct dast_attack *a = j->es->a;
   const struct pl_check *c = j->c;
   struct dast_built b;
@@ -258,6 +331,12 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
     b.body_len = 0;
   }
   if(j->target && !strncmp(j->target, "header:", 7) && value) set_header(&b, j->target + 7, value);
+  if(j->target && !strcmp(j->target, "body") && value && !url) {
+    /* the whole request body is the payload (its type from the check's headers) */
+    free(b.body);
+    b.body = dast_strdup(value);
+    b.body_len = strlen(value);
+  }
   for(size_t i = 0; i < c->nheaders; i++) {
     char *h = pl_expand(c->headers[i], &j->v);
     char *colon = strchr(h, ':');
@@ -284,12 +363,15 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.max_redirects = c->follow >= 0 ? c->follow : a->cfg->max_redirects;
   req.timeout_ms = timeout_ms;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
+  if(j->es->own && j->es->csrf < 0 && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
-  dast_built_free(&b);
   if(e) {
+    dast_built_free(&b);
     DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: probe not sent: %s", c->id, dast_strerror(e));
     return false;
   }
+  dast_built_free(&j->sent);
+  j->sent = b; /* what we sent, for the evidence: the engine's request may be a later hop */
   return true;
 }
 
@@ -301,10 +383,15 @@ static void ep_free(struct pl_ep *es)
     n = j->next;
     for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
     dast_finding_free(j->best);
+    dast_built_free(&j->sent);
+    dast_built_free(&j->planted);
+    free(j->pend_value);
+    free(j->pend_url);
     free(j->note);
     free(j->path_own);
     free(j);
   }
+  dast_endpoint_free(es->own);
   pl_subject_free(&es->base[0]);
   pl_subject_free(&es->base[1]);
   pl_tokens_free(&es->btok);
@@ -359,6 +446,12 @@ static struct pl_job *job_new(struct pl_ep *es, const struct pl_check *c, long i
   j->c = c;
   j->ip = ip;
   j->target = target;
+  char *id = dast_aprintf("%s|%s|%s|%ld|%s|%s", c->id, es->orig->method,
+                          es->orig->tmpl ? es->orig->tmpl : es->orig->url, ip,
+                          ip >= 0 ? es->ep->params[ip].name : "", target ? target : "");
+  uint64_t seed = es->a->cfg->seed_set ? es->a->cfg->seed : 0x64617374ULL;
+  dast_rng_seed(&j->rng, seed ^ dast_hash64(id, strlen(id), 0));
+  free(id);
   j->next = es->all;
   es->all = j;
   return j;
@@ -413,9 +506,22 @@ static char *scope_key(const struct pl_check *c, const struct dast_endpoint *ep,
   return dast_aprintf("%s|%s|%s|%s", c->id, target, ep->method, tmpl);
 }
 
+/* A check probes parameters unless it only names targets (or is files). */
 static bool param_level(const struct pl_check *c)
 {
-  return !c->ntargets && c->strategy != PL_S_FILES;
+  return (c->ip_mask || !c->ntargets) && c->strategy != PL_S_FILES;
+}
+
+/* Timing jobs wait for the rest of the endpoint and run one at a time. */
+static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
+{
+  j->hint_only = hint_only;
+  if(j->c->strategy == PL_S_TIMING) {
+    j->snext = es->serial;
+    es->serial = j;
+  } else {
+    job_run(j);
+  }
 }
 
 /* Creates the jobs of one check on one endpoint. */
@@ -453,18 +559,14 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     for(size_t i = 0; i < ep->nparams; i++) {
       const struct dast_param *p = &ep->params[i];
       if(c->ip_mask && !(c->ip_mask & (1u << p->kind))) continue;
-      if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit"))) continue;
-      struct pl_job *j = job_new(es, c, (long)i, NULL);
-      j->hint_only = hint_only;
+      if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
+                     (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))))
+        continue;
+      queue_job(es, job_new(es, c, (long)i, NULL), hint_only);
       any = true;
-      if(c->strategy == PL_S_TIMING) {
-        j->snext = es->serial;
-        es->serial = j;
-      } else {
-        job_run(j);
-      }
     }
-  } else {
+  }
+  if(!param_level(c) || c->ntargets) {
     const char *one[] = {"endpoint"};
     const char *const *targets = c->ntargets ? (const char *const *)c->targets : one;
     size_t nt = c->ntargets ? c->ntargets : 1;
@@ -473,15 +575,8 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
       bool first = seen_once(a, key);
       free(key);
       if(!first) continue;
-      struct pl_job *j = job_new(es, c, -1, targets[t]);
-      j->hint_only = hint_only;
+      queue_job(es, job_new(es, c, -1, targets[t]), hint_only);
       any = true;
-      if(c->strategy == PL_S_TIMING) {
-        j->snext = es->serial;
-        es->serial = j;
-      } else {
-        job_run(j);
-      }
     }
   }
   add_tested(a, c, ep, any || !param_level(c),
@@ -497,38 +592,43 @@ static void ep_jobs(struct pl_ep *es)
 }
 
 static void base_cb(struct dast_engine *eng, const struct dast_request *req,
-                    const struct dast_response *resp, void *ud)
+                    const struct dast_response *resp, void *ud);
+
+/* Sends one baseline request (the endpoint as crawled); false if refused. */
+static bool base_submit(struct pl_ep *es)
 {
-  (void)eng;
-  (void)req;
-  struct pl_ep *es = ud;
-  struct dast_attack *a = es->a;
-  if(resp->err == DAST_ECANCEL || (resp->err && es->nbase == 0 && !resp->status)) {
-    /* unreachable endpoint (or the budget ran out): nothing to probe */
-    es->running--;
-    ep_maybe_done(es);
-    return;
+  struct dast_built b;
+  if(dast_endpoint_build(es->ep, -1, NULL, false, &b)) return false;
+  struct dast_request r = {.method = b.method, .url = b.url,
+                           .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
+                           .body = b.body, .body_len = b.body_len,
+                           .max_redirects = es->a->cfg->max_redirects,
+                           .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : 0};
+  dast_err e = dast_engine_submit(es->a->eng, &r, base_cb, es);
+  dast_built_free(&b);
+  if(e) {
+    DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: baseline not sent: %s", es->orig->url, dast_strerror(e));
+    return false;
   }
-  struct pl_subject v;
-  pl_subject_view(&v, resp);
-  pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
-  if(resp->time_us > es->base_us) es->base_us = resp->time_us;
-  es->nbase++;
+  return true;
+}
+
+static void base_after_refresh(struct pl_ep *es, void *ud, bool ok);
+
+/* A baseline, after a token refresh when the form rotates its token.
+ * `running` counts it as pending until its callback. */
+static bool base_send(struct pl_ep *es)
+{
+  es->running++;
+  if(csrf_refresh(es, base_after_refresh, NULL)) return true;
+  if(base_submit(es)) return true;
   es->running--;
-  if(es->nbase == 1) {
-    struct dast_built b;
-    if(!dast_endpoint_build(es->ep, -1, NULL, false, &b)) {
-      struct dast_request r = {.method = b.method, .url = b.url,
-                               .headers = (const char *const *)b.headers,
-                               .nheaders = b.nheaders, .body = b.body, .body_len = b.body_len,
-                               .max_redirects = a->cfg->max_redirects};
-      if(!dast_engine_submit(a->eng, &r, base_cb, es)) {
-        es->running++;
-        dast_built_free(&b);
-        return;
-      }
-      dast_built_free(&b);
-    }
+  return false;
+}
+
+static void base_done(struct pl_ep *es)
+{
+  if(es->nbase < 2) {
     pl_subject_copy(&es->base[1], &es->base[0], 0);
     es->nbase = 2;
   }
@@ -542,29 +642,105 @@ static void base_cb(struct dast_engine *eng, const struct dast_request *req,
   ep_jobs(es);
 }
 
+static void base_after_refresh(struct pl_ep *es, void *ud, bool ok)
+{
+  (void)ud;
+  if(ok && base_submit(es)) return;
+  es->running--;
+  if(!ok || es->nbase == 0) {
+    ep_maybe_done(es);
+    return;
+  }
+  base_done(es); /* the second baseline could not be sent: reuse the first */
+}
+
+static void base_cb(struct dast_engine *eng, const struct dast_request *req,
+                    const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  (void)req;
+  struct pl_ep *es = ud;
+  es->running--;
+  if(resp->err == DAST_ECANCEL || (resp->err && es->nbase == 0 && !resp->status)) {
+    /* unreachable endpoint (or the budget ran out): nothing to probe */
+    ep_maybe_done(es);
+    return;
+  }
+  struct pl_subject v;
+  pl_subject_view(&v, resp);
+  pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
+  if(resp->time_us > es->base_us) es->base_us = resp->time_us;
+  es->nbase++;
+  if(es->nbase == 1 && base_send(es)) return;
+  base_done(es);
+}
+
+/* Cookies the jar holds for the endpoint become insertion points (the
+ * crawler records query/form/JSON/path/header ones); probes of such an
+ * endpoint then carry every cookie explicitly and bypass the jar. */
+static bool session_like(const char *name)
+{
+  static const char *words[] = {"sess", "sid", "auth", "token", "jwt", "csrf", "xsrf",
+                                "remember", "login", NULL};
+  for(int i = 0; words[i]; i++)
+    if(dast_strcasestr(name, words[i])) return true;
+  return false;
+}
+
+static void add_jar_cookies(struct pl_ep *es)
+{
+  const struct dast_endpoint *ep = es->orig;
+  /* GET pages only, and not the session's own cookies (opaque ids: probing
+   * them mostly logs us out); every other cookie the app set is input */
+  if(strcmp(ep->method, "GET")) return;
+  for(size_t i = 0; i < ep->nparams; i++)
+    if(ep->params[i].kind == DAST_IP_COOKIE) return;
+  char *jar = dast_engine_cookie_header(es->a->eng, ep->url);
+  if(!jar || !*jar) {
+    free(jar);
+    return;
+  }
+  struct dast_endpoint *own = dast_endpoint_dup(ep);
+  int n = 0;
+  for(char *p = jar; *p && n < PL_MAX_COOKIE_POINTS;) {
+    while(*p == ' ' || *p == ';') p++;
+    char *end = strchr(p, ';');
+    if(end) *end = '\0';
+    char *eq = strchr(p, '=');
+    if(eq && eq > p) {
+      *eq = '\0';
+      bool probe = !session_like(p);
+      /* every cookie is sent explicitly (the jar is bypassed); only the
+       * probe-worthy ones are insertion points */
+      dast_endpoint_add_param(own, DAST_IP_COOKIE, p, eq + 1, probe ? NULL : "session");
+      n += probe;
+    }
+    if(!end) break;
+    p = end + 1;
+  }
+  free(jar);
+  if(!n) {
+    dast_endpoint_free(own);
+    return;
+  }
+  es->own = own;
+  es->ep = own;
+}
+
 static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
 {
   struct pl_ep *es = dast_calloc(1, sizeof(*es));
   es->a = a;
   es->ep = ep;
+  es->orig = ep;
   a->in_flight++;
-  struct dast_built b;
-  if(dast_endpoint_build(ep, -1, NULL, false, &b)) {
-    ep_maybe_done(es);
-    return;
+  add_jar_cookies(es);
+  es->csrf = pl_csrf_index(ep);
+  if(es->csrf >= 0 && !es->own) {
+    es->own = dast_endpoint_dup(ep);
+    es->ep = es->own;
   }
-  struct dast_request r = {.method = b.method, .url = b.url,
-                           .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
-                           .body = b.body, .body_len = b.body_len,
-                           .max_redirects = a->cfg->max_redirects};
-  dast_err e = dast_engine_submit(a->eng, &r, base_cb, es);
-  dast_built_free(&b);
-  if(e) {
-    DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: baseline not sent: %s", ep->url, dast_strerror(e));
-    ep_maybe_done(es);
-    return;
-  }
-  es->running++;
+  if(!base_send(es)) ep_maybe_done(es);
 }
 
 static void ep_next(struct dast_attack *a)

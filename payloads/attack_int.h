@@ -69,6 +69,8 @@ struct pl_job {
   const char *path;        /* files strategy: request this URL instead (owned by job) */
   char *path_own;
   int step;
+  struct dast_rng rng;     /* seeded from (scan seed, check, endpoint, point): the
+                            * values do not depend on the order responses arrive */
   size_t pi, ci, ki;       /* payload / control / confirm indexes */
   int round;
   struct pl_vars v;
@@ -81,6 +83,11 @@ struct pl_job {
   char *note;                 /* evidence text being built */
   bool serial;                /* timing: runs alone after the others */
   bool finished;
+  struct dast_built sent;      /* the last probe as sent (evidence, curl) */
+  struct dast_built planted;   /* stored-xss: the planting request */
+  char *pend_value, *pend_url; /* a probe waiting for a fresh anti-CSRF token */
+  int pend_timeout;
+  bool refreshed;
   bool hint_only;             /* timing in the standard profile: needs a hint */
   struct pl_job *next;        /* every job of the endpoint */
   struct pl_job *snext;       /* serial queue */
@@ -88,7 +95,10 @@ struct pl_job {
 
 struct pl_ep {
   struct dast_attack *a;
-  const struct dast_endpoint *ep;
+  const struct dast_endpoint *ep;   /* what jobs probe: `orig`, or `own` with cookie points */
+  const struct dast_endpoint *orig; /* the inventory's endpoint (borrowed) */
+  struct dast_endpoint *own;        /* orig + the jar's cookies as insertion points, or NULL */
+  long csrf;                        /* index of a rotating-token field, or -1 */
   struct pl_subject base[2];
   int nbase;
   struct pl_tokens btok, dyn;

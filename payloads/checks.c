@@ -365,8 +365,9 @@ static bool parse_applies(struct ld *l, struct pl_check *c, json_t *a)
   if(!get_strs(l, json_object_get(a, "targets"), "applies.targets", &c->targets, &c->ntargets))
     return false;
   for(size_t i = 0; i < c->ntargets; i++)
-    if(strcmp(c->targets[i], "endpoint") && strncmp(c->targets[i], "header:", 7))
-      return fail(l, "applies.targets", "\"%s\": must be \"endpoint\" or \"header:<Name>\"",
+    if(strcmp(c->targets[i], "endpoint") && strcmp(c->targets[i], "body") &&
+       (strncmp(c->targets[i], "header:", 7) || !c->targets[i][7]))
+      return fail(l, "applies.targets", "\"%s\": must be \"endpoint\", \"body\" or \"header:<Name>\"",
                   c->targets[i]);
   return get_strs(l, json_object_get(a, "content_types"), "applies.content_types", &c->ctypes,
                   &c->nctypes) &&

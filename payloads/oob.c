@@ -41,10 +41,13 @@ struct dast_oob {
   char **paths;
   size_t npaths;
   int conns;
+  struct ldap_conn *live; /* open LDAP connections, freed with the listener */
 };
 
 struct ldap_conn {
   struct dast_oob *o;
+  struct bufferevent *bev;
+  struct ldap_conn *prev, *next;
   size_t seen;
   bool replied;
 };
@@ -62,7 +65,11 @@ static void record(struct dast_oob *o, const char *p, size_t n)
 
 static void ldap_close(struct bufferevent *bev, struct ldap_conn *c)
 {
-  c->o->conns--;
+  struct dast_oob *o = c->o;
+  o->conns--;
+  if(c->prev) c->prev->next = c->next;
+  else o->live = c->next;
+  if(c->next) c->next->prev = c->prev;
   free(c);
   bufferevent_free(bev);
 }
@@ -72,6 +79,7 @@ static void ldap_read(struct bufferevent *bev, void *ud)
   struct ldap_conn *c = ud;
   unsigned char buf[4096];
   size_t n = bufferevent_read(bev, buf, sizeof(buf));
+  bool after_bind = c->replied;
   if(!c->replied && n >= 5 && buf[0] == 0x30 && buf[2] == 0x02 && buf[3] == 0x01) {
     /* BindResponse(messageID, resultCode success, "", "") */
     unsigned char resp[] = {0x30, 0x0c, 0x02, 0x01, buf[4], 0x61, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00};
@@ -80,7 +88,8 @@ static void ldap_read(struct bufferevent *bev, void *ud)
   }
   record(c->o, (const char *)buf, n);
   c->seen += n;
-  if(c->seen > 4096) ldap_close(bev, c);
+  /* the request after the bind carries the DN: that is all we need */
+  if(after_bind || c->seen > 4096) ldap_close(bev, c);
 }
 
 static void ldap_event(struct bufferevent *bev, short what, void *ud)
@@ -106,6 +115,10 @@ static void ldap_accept(struct evconnlistener *l, evutil_socket_t fd, struct soc
   }
   struct ldap_conn *c = dast_calloc(1, sizeof(*c));
   c->o = o;
+  c->bev = bev;
+  c->next = o->live;
+  if(o->live) o->live->prev = c;
+  o->live = c;
   o->conns++;
   struct timeval tv = {10, 0};
   bufferevent_set_timeouts(bev, &tv, &tv);
@@ -220,6 +233,7 @@ void dast_oob_free(struct dast_oob *o)
   if(!o) return;
   if(o->http) evhttp_free(o->http);
   if(o->ldap) evconnlistener_free(o->ldap);
+  while(o->live) ldap_close(o->live->bev, o->live);
   free(o->ldap_hostport);
   for(size_t i = 0; i < o->npaths; i++) free(o->paths[i]);
   free(o->paths);

@@ -102,7 +102,39 @@ static bool first_time(struct pl_passive *p, const char *key)
   return true;
 }
 
-/* Origin ("http://h:p"), path without query, and the directory of a URL. */
+/* A path as a template: numeric segments become {n}, segments with
+ * encoded or unusual characters (attack payloads, slugs with spaces) {x},
+ * so a check reports once per page shape, not once per id or probe. */
+static void norm_path(const char *p, size_t pn, char *out, size_t outlen)
+{
+  struct dast_buf b;
+  dast_buf_init(&b, outlen - 1);
+  for(size_t i = 0; i < pn;) {
+    if(p[i] == '/') {
+      (void)dast_buf_add(&b, "/", 1);
+      i++;
+      continue;
+    }
+    size_t e = i;
+    bool digits = true, odd = false;
+    while(e < pn && p[e] != '/') {
+      char c = p[e];
+      if(c < '0' || c > '9') digits = false;
+      if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-' || c == '~'))
+        odd = true;
+      e++;
+    }
+    if(digits) (void)dast_buf_adds(&b, "{n}");
+    else if(odd) (void)dast_buf_adds(&b, "{x}");
+    else (void)dast_buf_add_upto(&b, p + i, e - i);
+    i = e;
+  }
+  snprintf(out, outlen, "%s", b.len ? b.data : "/");
+  dast_buf_free(&b);
+}
+
+/* Origin ("http://h:p"), normalised path without query, and its directory. */
 static void url_keys(const char *url, char *origin, size_t olen, char *path, size_t plen,
                      char *dir, size_t dlen)
 {
@@ -112,11 +144,9 @@ static void url_keys(const char *url, char *origin, size_t olen, char *path, siz
   snprintf(origin, olen, "%.*s", (int)on, url);
   const char *p = ps ? ps : "/";
   size_t pn = strcspn(p, "?#");
-  snprintf(path, plen, "%.*s", (int)pn, p);
-  const char *last = NULL;
-  for(size_t k = 0; k < pn; k++)
-    if(p[k] == '/') last = p + k;
-  snprintf(dir, dlen, "%.*s", (int)(last ? (size_t)(last - p) + 1 : 1), last ? p : "/");
+  norm_path(p, pn, path, plen);
+  const char *last = strrchr(path, '/');
+  snprintf(dir, dlen, "%.*s", (int)(last ? (size_t)(last - path) + 1 : 1), last ? path : "/");
 }
 
 static void emit(struct pl_passive *pp, const struct pl_check *c, size_t ci,

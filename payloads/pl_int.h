@@ -262,6 +262,13 @@ void pl_passive_run(struct pl_passive *p, const struct dast_request *req,
                     const struct pl_subject *resp, const char *url,
                     struct dast_finding ***fs, size_t *nfs);
 
+/* ---- anti-CSRF tokens (csrf.c) ---- */
+/* Index of a form field named like an anti-CSRF token when the endpoint's
+ * form page is known (ep->found_on), else -1. */
+long pl_csrf_index(const struct dast_endpoint *ep);
+/* The value of <input name="name" value="..."> in a page, owned, or NULL. */
+char *pl_csrf_extract(const char *html, size_t len, const char *name);
+
 /* ---- jslibs (jslibs.c) ---- */
 struct pl_jslibs;
 dast_err pl_jslibs_load(const char *path, struct pl_jslibs **out, char *errbuf,

@@ -270,26 +270,94 @@ static void xss_resp(struct pl_job *j, const struct dast_request *req, const str
   free(shown);
 }
 
-/* ---- stored XSS (planting; the replay is in pl_post_start) ---- */
+/* ---- stored XSS ----
+ * step 0: plant; step 1: fetch the page the submission led to (the
+ * redirect target, else the page the form was found on) and look for the
+ * canary as markup; step 2: plant a fresh canary; step 3: fetch that page
+ * again.  Plants not seen on that page are looked for on every GET page
+ * after the scan (pl_post_start). */
 
-static void stored_resp(struct pl_job *j, const struct dast_request *req)
+static void stored_plant_record(struct pl_job *j, const struct dast_request *req)
 {
   struct dast_attack *a = j->es->a;
-  if(a->nplants < 4096) {
-    a->plants = dast_realloc(a->plants, (a->nplants + 1) * sizeof(*a->plants));
-    struct pl_plant *p = &a->plants[a->nplants++];
-    memset(p, 0, sizeof(*p));
-    p->c = j->c;
-    p->ep = j->es->ep;
-    p->ip = j->ip;
-    memcpy(p->canary, j->v.canary, sizeof(p->canary));
-    p->payload = dast_strdup(j->c->payloads[j->pi]);
-    struct dast_finding tmp;
-    memset(&tmp, 0, sizeof(tmp));
-    pl_finding_request(&tmp, req->method, req->url, req->headers, req->nheaders, req->body,
-                       req->body_len);
-    p->request = tmp.request;
-    p->curl = tmp.curl;
+  /* plants outlive the endpoint state: only the inventory's own parameters */
+  if(a->nplants >= 4096 || j->ip < 0 || (size_t)j->ip >= j->es->orig->nparams) return;
+  a->plants = dast_realloc(a->plants, (a->nplants + 1) * sizeof(*a->plants));
+  struct pl_plant *p = &a->plants[a->nplants++];
+  memset(p, 0, sizeof(*p));
+  p->c = j->c;
+  p->ep = j->es->orig;
+  p->ip = j->ip;
+  memcpy(p->canary, j->v.canary, sizeof(p->canary));
+  p->payload = dast_strdup(j->c->payloads[0]);
+  struct dast_finding tmp;
+  memset(&tmp, 0, sizeof(tmp));
+  pl_finding_request(&tmp, req->method, req->url, req->headers, req->nheaders, req->body,
+                     req->body_len);
+  p->request = tmp.request;
+  p->curl = tmp.curl;
+}
+
+static void stored_mark_found(struct pl_job *j, const char *canary)
+{
+  struct dast_attack *a = j->es->a;
+  for(size_t i = 0; i < a->nplants; i++)
+    if(!strcmp(a->plants[i].canary, canary)) a->plants[i].found = true;
+}
+
+static void stored_resp(struct pl_job *j, const struct dast_request *req,
+                        const struct dast_response *resp, const struct pl_subject *s)
+{
+  bool exec = s->body && pl_dom_executable(s->body, s->body_len, j->v.canary);
+  switch(j->step) {
+  case 0:
+  case 2: {
+    if(j->step == 0) stored_plant_record(j, req);
+    if(j->step == 0) {
+      /* where does the submission show its result? */
+      const char *page = resp->final_url && resp->redirects > 0 ? resp->final_url : j->es->ep->found_on;
+      if(!page) break;
+      free(j->path_own);
+      j->path_own = dast_strdup(page);
+    }
+    /* keep the planting request for the evidence; j->sent is reused */
+    dast_built_free(&j->planted);
+    j->planted = j->sent;
+    memset(&j->sent, 0, sizeof(j->sent));
+    j->step++;
+    if(!pl_job_send(j, NULL, j->path_own, 0)) break;
+    return;
+  }
+  case 1:
+    if(!exec) break;
+    stored_mark_found(j, j->v.canary);
+    {
+      const char *p = dast_memmem(s->body, s->body_len, j->v.canary, strlen(j->v.canary));
+      struct pl_hit hit = {.in_body = true, .off = p ? (size_t)(p - s->body) : 0,
+                           .len = strlen(j->v.canary), .set = p != NULL};
+      free(j->note);
+      j->note = NULL;
+      note_add(j, "canary %s submitted here was served as markup by a later GET of %s",
+               j->v.canary, j->path_own);
+      /* the finding names the planting request, with the page as response */
+      struct dast_request preq = {.method = j->planted.method, .url = j->planted.url,
+                                  .headers = (const char *const *)j->planted.headers,
+                                  .nheaders = j->planted.nheaders, .body = j->planted.body,
+                                  .body_len = j->planted.body_len};
+      candidate(j, j->planted.url ? &preq : req, s, &hit, DAST_CONF_FIRM);
+      set_conf(j, DAST_CONF_FIRM, j->c->payloads[0]);
+    }
+    pl_job_vars(j);
+    j->step = 2;
+    if(send_tmpl(j, j->c->payloads[0], 0)) return;
+    return; /* send_tmpl finished the job */
+  case 3:
+    if(exec) {
+      stored_mark_found(j, j->v.canary);
+      note_add(j, "a second canary %s planted the same way was served as markup too", j->v.canary);
+      set_conf(j, DAST_CONF_CONFIRMED, NULL);
+    }
+    break;
   }
   pl_job_finish(j);
 }
@@ -380,6 +448,11 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
       pl_job_finish(j);
     }
   } else {
+    if(j->round == 1) {
+      /* held once only: chance on a page that changes by itself */
+      dast_finding_free(j->best);
+      j->best = NULL;
+    }
     bool_next_pair(j);
   }
   free(pt);
@@ -412,7 +485,7 @@ static void timing_probe(struct pl_job *j)
     pl_job_finish(j);
     return;
   }
-  struct dast_rng *r = &j->es->a->rng;
+  struct dast_rng *r = &j->rng;
   pl_job_vars(j);
   j->s1 = (unsigned)dast_rng_range(r, j->c->sleep_min, j->c->sleep_max);
   j->s2 = j->s1 + (unsigned)dast_rng_range(r, 1, 2);
@@ -487,12 +560,12 @@ static void oob_probe(struct pl_job *j)
 static void oob_resp(struct pl_job *j, const struct dast_request *req)
 {
   struct dast_attack *a = j->es->a;
-  if(a->noobw < 4096) {
+  if(a->noobw < 4096 && (j->ip < 0 || (size_t)j->ip < j->es->orig->nparams)) {
     a->oobw = dast_realloc(a->oobw, (a->noobw + 1) * sizeof(*a->oobw));
     struct pl_oobwait *w = &a->oobw[a->noobw++];
     memset(w, 0, sizeof(*w));
     w->c = j->c;
-    w->ep = j->es->ep;
+    w->ep = j->es->orig;
     w->ip = j->ip;
     w->target = j->target;
     memcpy(w->token, j->v.token, sizeof(w->token));
@@ -640,15 +713,21 @@ void pl_strategy_start(struct pl_job *j)
   pl_job_finish(j);
 }
 
-void pl_strategy_resp(struct pl_job *j, const struct dast_request *req,
+void pl_strategy_resp(struct pl_job *j, const struct dast_request *engine_req,
                       const struct dast_response *resp)
 {
+  /* findings describe the probe as sent, not the last redirect hop */
+  struct dast_request sent = {.method = j->sent.method, .url = j->sent.url,
+                              .headers = (const char *const *)j->sent.headers,
+                              .nheaders = j->sent.nheaders, .body = j->sent.body,
+                              .body_len = j->sent.body_len};
+  const struct dast_request *req = j->sent.url ? &sent : engine_req;
   struct pl_subject s;
   pl_subject_view(&s, resp);
   switch(j->c->strategy) {
   case PL_S_MATCH: match_resp(j, req, &s); return;
   case PL_S_XSS: xss_resp(j, req, &s); return;
-  case PL_S_STORED_XSS: stored_resp(j, req); return;
+  case PL_S_STORED_XSS: stored_resp(j, req, resp, &s); return;
   case PL_S_BOOLEAN: bool_resp(j, req, &s); return;
   case PL_S_TIMING: timing_resp(j, req, resp, &s); return;
   case PL_S_OOB: oob_resp(j, req); return;

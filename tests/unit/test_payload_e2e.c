@@ -29,6 +29,8 @@ struct app {
   char guestbook[8192]; /* stored unescaped */
   char notes[8192];     /* stored, rendered escaped */
   struct evhttp_connection *client;
+  unsigned tokens[64]; /* issued, single-use anti-CSRF tokens */
+  unsigned next_token;
 };
 
 struct later {
@@ -71,13 +73,13 @@ static char *esc(const char *s)
 {
   char *o = malloc(strlen(s) * 6 + 1), *p = o;
   for(; *s; s++) {
-    switch(*s) {
-    case '<': p += sprintf(p, "&lt;"); break;
-    case '>': p += sprintf(p, "&gt;"); break;
-    case '&': p += sprintf(p, "&amp;"); break;
-    case '"': p += sprintf(p, "&quot;"); break;
-    case '\'': p += sprintf(p, "&#39;"); break;
-    default: *p++ = *s;
+    const char *r = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
+                  : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+    if(r) {
+      memcpy(p, r, strlen(r));
+      p += strlen(r);
+    } else {
+      *p++ = *s;
     }
   }
   *p = '\0';
@@ -203,8 +205,10 @@ static void h_file(struct evhttp_request *req, bool safe)
   /* resolve . and .. and // */
   char *segs[64];
   int n = 0;
-  for(char *s = strtok(path, "/"); s && n < 64; s = strtok(NULL, "/")) {
-    if(!strcmp(s, ".")) continue;
+  for(char *s = path, *next; s && n < 64; s = next) {
+    next = strchr(s, '/');
+    if(next) *next++ = '\0';
+    if(!*s || !strcmp(s, ".")) continue;
     if(!strcmp(s, "..")) {
       if(n) n--;
       continue;
@@ -365,7 +369,7 @@ static void fake_jndi(struct app *a, const char *s)
 {
   const char *j = s ? strstr(s, "${jndi:ldap://127.0.0.1:") : NULL;
   if(!j) return;
-  int port = atoi(j + 24);
+  int port = (int)strtol(j + 24, NULL, 10);
   const char *slash = strchr(j + 24, '/');
   if(!slash || port <= 0) return;
   struct ldapc *c = calloc(1, sizeof(*c));
@@ -423,6 +427,53 @@ static void handler(struct evhttp_request *req, void *ud)
       evhttp_add_header(out, "Access-Control-Allow-Credentials", "true");
     }
     send_html(req, 200, "{\"user\":\"bob\"}");
+  } else if(!strcmp(path, "/tokform")) {
+    /* a new single-use token on every render */
+    unsigned t = 0x5eed0000u + ++a->next_token * 7919u;
+    a->tokens[a->next_token % 64] = t;
+    char page[256];
+    snprintf(page, sizeof(page), "<html><body><form method=post action=/tokpost><input type=hidden name=csrf_token value=\"%x\"><input name=q></form></body></html>", t);
+    send_html(req, 200, page);
+  } else if(!strcmp(path, "/tokpost")) {
+    char *tok = param(req, "csrf_token"), *q = param(req, "q");
+    unsigned t = (unsigned)strtoul(tok, NULL, 16);
+    bool ok = false;
+    for(int i = 0; i < 64; i++)
+      if(t && a->tokens[i] == t) {
+        a->tokens[i] = 0;
+        ok = true;
+      }
+    char page[512];
+    snprintf(page, sizeof(page), "<html><body>%s %s</body></html>", ok ? "Posted:" : "Invalid token", ok ? q : "");
+    send_html(req, ok ? 200 : 403, page);
+    free(tok);
+    free(q);
+  } else if(!strcmp(path, "/visits")) {
+    /* INSERT INTO visits(ip) VALUES('<X-Forwarded-For>') */
+    const char *x = evhttp_find_header(evhttp_request_get_input_headers(req), "X-Forwarded-For");
+    int q = 0;
+    for(const char *p = x; p && *p; p++) q += *p == '\'';
+    if(q % 2) send_html(req, 500, "<html><body>PG::SyntaxError: ERROR:  unterminated quoted string at or near \"'\"</body></html>");
+    else send_html(req, 200, "<html><body>visit counted</body></html>");
+  } else if(!strcmp(path, "/report")) {
+    char *y = param(req, "year"), *end;
+    (void)strtol(y, &end, 10);
+    if(*end || !*y)
+      send_html(req, 500, "<pre>Traceback (most recent call last):\n  File \"/srv/app.py\", line 12, in report\n    year = int(request.args['year'])\nValueError: invalid literal for int()</pre>");
+    else
+      send_html(req, 200, "<html><body>sales report</body></html>");
+    free(y);
+  } else if(!strcmp(path, "/prefs")) {
+    evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
+    send_html(req, 200, "<html><body>saved</body></html>");
+  } else if(!strcmp(path, "/themed")) {
+    /* SELECT css FROM themes WHERE name = '<cookie theme>' */
+    const char *c = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
+    const char *t = c ? strstr(c, "theme=") : NULL;
+    int q = 0;
+    for(const char *p = t; p && *p && *p != ';'; p++) q += *p == '\'' || (p[0] == '%' && p[1] == '2' && p[2] == '7');
+    if(q % 2) send_html(req, 500, "<html><body>sqlite3.OperationalError: unrecognized token: \"'dark''\"</body></html>");
+    else send_html(req, 200, "<html><body>themed page</body></html>");
   } else if(!strcmp(path, "/api/public")) {
     evhttp_add_header(out, "Access-Control-Allow-Origin", "*");
     send_html(req, 200, "{\"items\":[]}");
@@ -431,7 +482,7 @@ static void handler(struct evhttp_request *req, void *ud)
     char *q = param(req, "q");
     const char *s = strstr(q, "SLEEP(");
     if(!s) s = strstr(q, "sleep(");
-    int secs = s ? atoi(s + 6) : 0;
+    int secs = s ? (int)strtol(s + 6, NULL, 10) : 0;
     if(strchr(q, '\'') && !strstr(q, "-- ")) secs = 0; /* unbalanced: syntax error */
     send_later(a, req, secs * 1000 + 20, "<html><body>ok</body></html>");
     free(q);
@@ -729,6 +780,108 @@ TEST(jndi_confirmed_through_ldap_listener)
   ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
   ASSERT_STREQ(f->param, "User-Agent");
   ASSERT(!find(&s, "jndi-log4shell", "/search-safe?q="));
+  scan_free(&s);
+}
+
+static void drop(struct dast_engine *e, const struct dast_request *q, const struct dast_response *r, void *u)
+{
+  (void)e;
+  (void)q;
+  (void)r;
+  (void)u;
+}
+
+TEST(cookie_set_by_the_app_is_an_insertion_point)
+{
+  static const char *const only[] = {"sqli-error", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  /* what the crawl did: the app set a cookie in the jar */
+  char *url = dast_aprintf("http://127.0.0.1:%d/prefs", s.app.port);
+  struct dast_request r = {.url = url};
+  ASSERT_EQ(dast_engine_submit(s.eng, &r, drop, NULL), DAST_OK);
+  (void)dast_engine_run(s.eng);
+  free(url);
+  add_ep(&s, "GET", "/themed", "query", NULL, NULL);
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "sqli-error", "/themed");
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
+  ASSERT_STREQ(f->param, "theme");
+  ASSERT_STREQ(f->param_kind, "cookie");
+  ASSERT(!find(&s, "sqli-error", "/search-safe?q="));
+  scan_free(&s);
+}
+
+TEST(rotating_csrf_token_is_refreshed)
+{
+  static const char *const only[] = {"xss-reflected", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  char *url = dast_aprintf("http://127.0.0.1:%d/tokpost", s.app.port);
+  struct dast_endpoint *ep = dast_endpoint_new("POST", url, DAST_SRC_FORM);
+  free(url);
+  ep->tmpl = dast_strdup("/tokpost");
+  ep->found_on = dast_aprintf("http://127.0.0.1:%d/tokform", s.app.port);
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "csrf_token", "5eed0001", "hidden");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "q", "hello", "text");
+  s.eps[s.neps++] = ep;
+  scan_run(&s);
+  EXPECT_CONFIRMED(&s, "xss-reflected", "/tokpost");
+  scan_free(&s);
+}
+
+TEST(budget_expiry_ends_the_attack_cleanly)
+{
+  static const char *const only[] = {"sqli-time", "sqli-error", "xss-reflected", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  /* a new engine with a 1 s budget (the config is read at engine creation) */
+  dast_engine_free(s.eng);
+  dast_attack_free(s.attack);
+  s.cfg.max_time = 1.0;
+  char err[256];
+  ASSERT_EQ(dast_engine_new(s.base, &s.cfg, s.scope, &s.eng, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(dast_attack_new(s.eng, &s.cfg, s.checks, &s.attack, err, sizeof(err)), DAST_OK);
+  for(int i = 0; i < 12; i++) add_ep(&s, "GET", i % 2 ? "/slow" : "/sleepy", "query", "q", "1");
+  uint64_t t0 = dast_now_us();
+  scan_run(&s);
+  ASSERT_LE((dast_now_us() - t0) / 1000, 8000);
+  ASSERT(dast_engine_expired(s.eng));
+  scan_free(&s);
+}
+
+TEST(error_disclosure_per_parameter)
+{
+  static const char *const only[] = {"error-disclosure-probe", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  add_ep(&s, "GET", "/report", "query", "year", "2024");
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  EXPECT_CONFIRMED(&s, "error-disclosure-probe", "/report?year=");
+  ASSERT(!find(&s, "error-disclosure-probe", "/search-safe?q="));
+  scan_free(&s);
+}
+
+TEST(header_insertion_point)
+{
+  static const char *const only[] = {"sqli-error", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  add_ep(&s, "GET", "/visits", "query", NULL, NULL);
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "sqli-error", "/visits");
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
+  ASSERT_STREQ(f->param, "X-Forwarded-For");
+  ASSERT_STREQ(f->param_kind, "header");
+  ASSERT_CONTAINS(f->curl, "-H 'X-Forwarded-For: ");
+  ASSERT(!find(&s, "sqli-error", "/search-safe?q="));
   scan_free(&s);
 }
 
