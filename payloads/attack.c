@@ -365,6 +365,10 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.timeout_ms = timeout_ms;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
   if(j->es->own && j->es->csrf < 0 && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
+  /* a probe reads the session but never replaces it: an answer to a payload
+   * (or to a forged Host) that sets a fresh anonymous cookie must not log
+   * the rest of the scan out */
+  req.flags |= DAST_REQ_JAR_READONLY;
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
   if(e) {
     dast_built_free(&b);

@@ -459,6 +459,8 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
 
 /* ---- timing ---- */
 
+#define PL_TIMING_MAX_BASE_US 1000000u
+
 bool pl_timing_delayed(uint64_t base_us, unsigned sleep_s, uint64_t t_us)
 {
   uint64_t want = (uint64_t)sleep_s * 1000000u;
@@ -536,6 +538,9 @@ static void timing_resp(struct pl_job *j, const struct dast_request *req,
       pl_job_finish(j);
     } else {
       pl_job_note(j, "second sleep of %us not observed (%.2fs)", j->s2, (double)t / 1e6);
+      /* one slow answer that did not repeat is noise, not a finding */
+      dast_finding_free(j->best);
+      j->best = NULL;
       j->pi++;
       timing_probe(j);
     }
@@ -611,6 +616,15 @@ void pl_strategy_start(struct pl_job *j)
      * and in the standard profile unless a cheaper probe hinted */
     int st = pl_class_state(j->es->a, j->c->klass, j->es->ep, j->ip);
     if(st == 2 || (j->hint_only && st == 0)) break;
+    /* an endpoint that already takes more than a second cannot time a 2-3 s
+     * sleep apart from its own jitter (and would cost a minute per
+     * insertion point): timing is not attempted there */
+    if(j->es->base_us > PL_TIMING_MAX_BASE_US) {
+      DAST_LOG(DAST_LOG_INFO, "attack", "%s: %s %s too slow (%.2fs) for time-based probes", j->c->id,
+               j->es->ep->method, j->es->ep->tmpl ? j->es->ep->tmpl : j->es->ep->url,
+               (double)j->es->base_us / 1e6);
+      break;
+    }
     timing_probe(j);
     return;
   }
