@@ -363,8 +363,8 @@ int dast_cli_parse(int argc, char **argv, int first, struct dast_config *cfg,
       cfg->verbose++;
       continue;
     }
-    if(!strcmp(a, "-vv")) {
-      cfg->verbose += 2;
+    if(a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) { /* -vv, -vvv */
+      cfg->verbose += (int)strlen(a + 1);
       continue;
     }
     if(!strcmp(a, "--config")) {
