@@ -688,6 +688,9 @@ static void finish(struct xfer *x)
   x->pub.timeout_ms = x->timeout_ms;
   x->pub.flags = x->flags;
   x->pub.priority = x->priority;
+  DAST_LOG(DAST_LOG_DEBUG, "http", "%s %s -> %ld %zu bytes %.0f ms%s%s", x->method, x->url, r->status,
+           r->body_len, (double)r->time_us / 1000.0, r->err ? " error: " : "",
+           r->err ? (r->errmsg[0] ? r->errmsg : dast_strerror(r->err)) : "");
   if(r->err != DAST_ECANCEL)
     for(size_t i = 0; i < eng->nobservers; i++) eng->observers[i].cb(eng, &x->pub, r, eng->observers[i].ud);
   if(x->aprev) x->aprev->anext = x->anext;
