@@ -221,7 +221,9 @@ void pl_job_vars(struct pl_job *j)
 {
   const struct dast_endpoint *ep = j->es->ep;
   pl_vars_fresh(&j->v, &j->rng);
-  j->v.orig = j->ip >= 0 ? ep->params[j->ip].value : "";
+  free(j->orig_copy);
+  j->orig_copy = dast_strdup(j->ip >= 0 ? ep->params[j->ip].value : "");
+  j->v.orig = j->orig_copy;
   j->v.xml = ep->body;
   j->v.oob_base = j->es->a->oob ? dast_oob_url(j->es->a->oob) : NULL;
   j->v.oob_ldap = j->es->a->oob ? dast_oob_ldap_hostport(j->es->a->oob) : NULL;
@@ -394,6 +396,7 @@ static void ep_free(struct pl_ep *es)
     free(j->pend_url);
     free(j->put_first);
     free(j->note);
+    free(j->orig_copy);
     free(j->path_own);
     free(j);
   }
