@@ -27,6 +27,7 @@
 #define PL_WINDOW 8
 #define PL_BASE_CAP (1u << 20)
 #define PL_MAX_COOKIE_POINTS 8
+#define PL_SLOW_US 4000000u /* a baseline slower than this: one probe at a time */
 
 static void ep_next(struct dast_attack *a);
 
@@ -514,11 +515,13 @@ static bool param_level(const struct pl_check *c)
   return (c->ip_mask || !c->ntargets) && c->strategy != PL_S_FILES && c->strategy != PL_S_PUT;
 }
 
-/* Timing jobs wait for the rest of the endpoint and run one at a time. */
+/* Timing jobs wait for the rest of the endpoint and run one at a time; so
+ * does every job of a slow endpoint, which must not hold all the
+ * connections to its host while quicker endpoints wait. */
 static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
 {
   j->hint_only = hint_only;
-  if(j->c->strategy == PL_S_TIMING) {
+  if(j->c->strategy == PL_S_TIMING || es->base_us > PL_SLOW_US) {
     j->snext = es->serial;
     es->serial = j;
   } else {
