@@ -9,7 +9,9 @@
  *  - tmpl_count: method+template -> times queued; at cfg->template_visits
  *    further instances are dropped (counted as trap_limited);
  *  - inventory: owned endpoints plus a key -> index map (one endpoint per
- *    method, template and body shape).
+ *    method, template and body shape); the site's non-session cookies are
+ *    added to every crawled endpoint as cookie insertion points;
+ *  - frontier cap: 4 x max_pages + 1000 items (100k at most).
  * Invariants: every queued item passed scope, danger and dedup checks;
  * in_flight counts submitted items whose callback has not run.  Response
  * bodies are never kept: crawl_fetch.c parses them inside the callback. */
@@ -26,7 +28,14 @@
 #include <strings.h>
 
 #define MAX_PATH_SEGMENTS 32
-#define DANGEROUS_RE "(?:log[-_]?out|sign[-_]?out|log[-_]?off|delete|remove|destroy|reset)"
+/* cookies that carry the session or a token: attacking them would only
+ * log the scan out, and the engine's jar sends the real ones */
+#define SESSION_COOKIE_RE "sess|sid|auth|token|jwt|login|remember|csrf|xsrf|user"
+/* logout/delete-like words at a word start: "/logout", "?do=delete",
+ * "/password-reset", camelCase "/userDelete"; not "/preset" or "/undelete" */
+#define DANGEROUS_RE                                                                  \
+  "(?:(?<![A-Za-z])(?i:log[-_]?out|sign[-_]?out|log[-_]?off|delete|remove|destroy|reset)" \
+  "|(?:Log[-_]?[Oo]ut|Sign[-_]?[Oo]ut|Log[-_]?[Oo]ff|Delete|Remove|Destroy|Reset))"
 
 dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg,
                           struct dast_crawler **out, char *errbuf, size_t errlen)
@@ -37,7 +46,9 @@ dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg
   c->eng = eng;
   c->cfg = cfg;
   dast_err e = dast_jsurls_new(&c->js);
-  if(!e) e = dast_re_compile(DANGEROUS_RE, DAST_RE_CASELESS, &c->dangerous, errbuf, errlen);
+  if(!e) e = dast_re_compile(DANGEROUS_RE, 0, &c->dangerous, errbuf, errlen);
+  if(!e)
+    e = dast_re_compile(SESSION_COOKIE_RE, DAST_RE_CASELESS, &c->session_cookie, errbuf, errlen);
   if(!e) e = dast__login_init(c, errbuf, errlen);
   if(e) {
     dast_crawler_free(c);
@@ -75,8 +86,14 @@ void dast_crawler_free(struct dast_crawler *c)
   dast__hset_free(&c->tmpl_count);
   dast__hset_free(&c->skipped_seen);
   dast__hset_free(&c->ep_index);
+  dast__hset_free(&c->marker_tmpl);
   dast_jsurls_free(c->js);
   dast_re_free(c->dangerous);
+  dast_re_free(c->session_cookie);
+  for(size_t i = 0; i < c->nsite_cookies; i++) {
+    free(c->site_cookie[i]);
+    free(c->site_cookie_value[i]);
+  }
   dast_re_free(c->logged_in);
   dast_re_free(c->logged_out);
   free(c->login_path);
@@ -110,7 +127,6 @@ void dast__crawl_push(struct dast_crawler *c, struct dast__item *it)
   }
 }
 
-struct dast__item *dast__crawl_pop(struct dast_crawler *c);
 struct dast__item *dast__crawl_pop(struct dast_crawler *c)
 {
   if(!c->nheap) return NULL;
@@ -167,6 +183,17 @@ bool dast__crawl_static_asset(const char *url)
     if(n >= k && !strncasecmp(p + n - k, ext[i], k)) return true;
   }
   return false;
+}
+
+/* The frontier never holds more than a few times what max_pages lets the
+ * crawl fetch (and 100k items at most): a page of a million links costs
+ * memory for what can still be visited, not for all of it. */
+static size_t frontier_cap(const struct dast_crawler *c)
+{
+  size_t cap = 100000;
+  if(c->cfg->max_pages > 0 && (size_t)c->cfg->max_pages * 4 + 1000 < cap)
+    cap = (size_t)c->cfg->max_pages * 4 + 1000;
+  return cap;
 }
 
 static size_t path_segments(const char *url)
@@ -233,6 +260,10 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
   if(!fresh) return false;
   if(depth > c->cfg->max_depth && c->cfg->max_depth >= 0)
     return false; /* not listed: it would crowd the dangerous/out-of-scope entries out */
+  if(c->nheap >= frontier_cap(c)) {
+    c->st.frontier_full++;
+    return false;
+  }
   uint32_t visits = dast__hset_count(&c->tmpl_count, tk);
   int k = c->cfg->template_visits > 0 ? c->cfg->template_visits : 3;
   if(kind == K_PAGE && visits >= (uint32_t)k) {
@@ -257,6 +288,16 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
 
 /* ---- inventory ---- */
 
+/* Site cookies go to crawled endpoints only: API descriptions and HAR
+ * files say themselves which cookies an operation takes. */
+static void add_cookie_param(struct dast_endpoint *ep, const char *name, const char *value)
+{
+  if(ep->source == DAST_SRC_OPENAPI || ep->source == DAST_SRC_HAR) return;
+  for(size_t k = 0; k < ep->nparams; k++)
+    if(ep->params[k].kind == DAST_IP_COOKIE && !strcmp(ep->params[k].name, name)) return;
+  dast_endpoint_add_param(ep, DAST_IP_COOKIE, name, value, "cookie");
+}
+
 long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, bool *added)
 {
   if(!ep->tmpl) dast_tmpl_set(ep);
@@ -274,7 +315,22 @@ long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, 
   c->eps[c->neps] = ep;
   *slot = (uint32_t)++c->neps;
   if(added) *added = true;
+  for(size_t i = 0; i < c->nsite_cookies; i++)
+    add_cookie_param(ep, c->site_cookie[i], c->site_cookie_value[i]);
   return (long)c->neps - 1;
+}
+
+void dast__crawl_site_cookie(struct dast_crawler *c, const char *name, const char *value)
+{
+  if(c->nsite_cookies >= DAST__SITE_COOKIES || !*name || !*value ||
+     dast_re_test(c->session_cookie, name, strlen(name)))
+    return;
+  for(size_t i = 0; i < c->nsite_cookies; i++)
+    if(!strcmp(c->site_cookie[i], name)) return;
+  c->site_cookie[c->nsite_cookies] = dast_strdup(name);
+  c->site_cookie_value[c->nsite_cookies] = dast_strdup(value);
+  c->nsite_cookies++;
+  for(size_t i = 0; i < c->neps; i++) add_cookie_param(c->eps[i], name, value);
 }
 
 static void take_endpoint(void *ud, struct dast_endpoint *ep)
@@ -355,6 +411,11 @@ dast_err dast_crawler_start(struct dast_crawler *c, char *errbuf, size_t errlen)
   return DAST_OK;
 }
 
+void dast_crawler_stop(struct dast_crawler *c)
+{
+  if(c) c->stopped = true;
+}
+
 size_t dast_crawler_endpoints(const struct dast_crawler *c, struct dast_endpoint *const **out)
 {
   *out = c->eps;
@@ -369,6 +430,8 @@ void dast_crawler_stats(const struct dast_crawler *c, struct dast_crawl_stats *o
   out->login_ok = c->login_ok;
   out->login_attempted = c->login_attempted;
   out->relogins = c->logins > 1 ? c->logins - 1 : 0;
+  out->queued = c->nheap + c->nwaiting;
+  out->in_flight = c->in_flight;
   memset(out->by_source, 0, sizeof(out->by_source));
   for(size_t i = 0; i < c->neps; i++)
     if((unsigned)c->eps[i]->source < DAST_SRC__COUNT) out->by_source[c->eps[i]->source]++;
@@ -401,6 +464,8 @@ char *dast_crawler_summary(const struct dast_crawler *c)
                         st.templates, st.forms, st.out_of_scope, st.dangerous_skipped,
                         st.trap_limited, st.errors);
   if(st.capped) (void)dast_buf_printf(&b, "; %zu documents capped", st.capped);
+  if(st.frontier_full)
+    (void)dast_buf_printf(&b, "; %zu URLs dropped (frontier full)", st.frontier_full);
   if(st.login_attempted)
     (void)dast_buf_printf(&b, "; login %s (%d relogin%s)", st.login_ok ? "ok" : "FAILED",
                           st.relogins, st.relogins == 1 ? "" : "s");

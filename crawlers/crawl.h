@@ -53,12 +53,20 @@ struct dast_crawl_stats {
   size_t errors;             /* network errors, unparsable documents */
   size_t trap_limited;       /* URLs dropped by the per-template bound */
   size_t capped;             /* documents whose extraction hit a cap */
+  size_t frontier_full;      /* URLs dropped because the frontier was full */
+  size_t queued, in_flight;  /* frontier now (for a progress line) */
   size_t by_source[DAST_SRC__COUNT]; /* inventory endpoints per source */
   bool login_ok;
   bool login_attempted;
   int relogins;              /* logins after the first */
 };
 void dast_crawler_stats(const struct dast_crawler *c, struct dast_crawl_stats *out);
+
+/* Stops the crawl: nothing more is submitted; requests in flight finish
+ * and are parsed, but what they find is only added to the inventory.  For
+ * an orchestrator that gives the crawl a share of the time budget (e.g.
+ * from a dast_engine_later() timer).  Idempotent. */
+void dast_crawler_stop(struct dast_crawler *c);
 
 /* One-paragraph human summary of the stats (owned), e.g. for the CLI:
  * "crawl: 42 pages, 57 endpoints (link 20, form 6, js 9, ...), 31 templates,

@@ -6,7 +6,12 @@
  * redirects (max_redirects 0): each hop's Location is discovered like a link
  * so every step of a chain is in the inventory and checked against the
  * scope.  A response is parsed inside its callback and forgotten; only
- * copies of the URLs found survive. */
+ * copies of the URLs found survive.  Besides the body (HTML, JS, JSON,
+ * robots, sitemaps, API descriptions) each response feeds the inventory
+ * with the cookies the site sets and, when the page echoes our
+ * User-Agent, a header insertion point.  POST forms and JS POST calls with
+ * a known body are submitted once per shape (never the login form, never
+ * PUT/PATCH/DELETE). */
 #include "crawlers/crawl_int.h"
 
 #include "crawlers/forms.h"
@@ -21,7 +26,6 @@
 #include <string.h>
 #include <strings.h>
 
-struct dast__item *dast__crawl_pop(struct dast_crawler *c);
 
 #define JSON_MAX_URLS 2000
 #define JSON_MAX_NODES 200000
@@ -33,12 +37,38 @@ struct page {
   const char *url; /* final URL of the response */
 };
 
+/* Queues one submission of inventory endpoint `idx` (built from `ep`, a
+ * copy the caller keeps) with its sample values. */
+static void submit_endpoint(struct dast_crawler *c, const struct dast_endpoint *ep, long idx,
+                            const char *page_url, int depth)
+{
+  struct dast_built b;
+  if(dast_endpoint_build(ep, -1, NULL, false, &b) != DAST_OK) return;
+  struct dast__item *it = dast_calloc(1, sizeof(*it));
+  it->kind = K_FORM;
+  it->method = dast_strdup(b.method);
+  it->url = dast_strdup(b.url);
+  if(b.body) {
+    it->body = dast_malloc(b.body_len + 1);
+    memcpy(it->body, b.body, b.body_len + 1);
+    it->body_len = b.body_len;
+  }
+  for(size_t i = 0; i < b.nheaders; i++)
+    if(!strncasecmp(b.headers[i], "Content-Type:", 13)) it->ctype = dast_strdup(b.headers[i]);
+  it->found_on = page_url ? dast_strdup(page_url) : NULL;
+  it->src = ep->source;
+  it->depth = depth;
+  it->ep_index = idx;
+  dast__crawl_push(c, it);
+  dast_built_free(&b);
+}
+
 static void on_found(void *ud, const struct dast_found *f)
 {
   struct page *p = ud;
   struct dast_crawler *c = p->c;
   if(strcmp(f->method, "GET")) {
-    /* a JS call with another method: inventory only, never sent blind */
+    /* a JS call with another method: into the inventory as it is */
     if(!dast_scope_allows(dast_engine_scope(c->eng), f->url)) {
       dast__crawl_skip(c, f->url, "out of scope");
       return;
@@ -71,7 +101,14 @@ static void on_found(void *ud, const struct dast_found *f)
       dast_set_str(&ep->content_type, "application/json");
       dast_set_str(&ep->body, "{}");
     }
-    (void)dast__crawl_add_endpoint(c, ep, NULL);
+    /* POST calls with a known body shape are submitted once, like forms;
+     * PUT/PATCH/DELETE never are (they change or destroy data) */
+    bool submit = !strcmp(f->method, "POST") && ep->content_type && p->it->depth < c->cfg->max_depth;
+    struct dast_endpoint *copy = submit ? dast_endpoint_dup(ep) : NULL;
+    bool added = false;
+    long idx = dast__crawl_add_endpoint(c, ep, &added);
+    if(copy && added) submit_endpoint(c, copy, idx, p->url, p->it->depth + 1);
+    dast_endpoint_free(copy);
     return;
   }
   (void)dast__crawl_discover(c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
@@ -124,26 +161,7 @@ void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const c
     dast_endpoint_free(copy);
     return;
   }
-  struct dast_built b;
-  if(dast_endpoint_build(copy, -1, NULL, false, &b) == DAST_OK) {
-    struct dast__item *it = dast_calloc(1, sizeof(*it));
-    it->kind = K_FORM;
-    it->method = dast_strdup(b.method);
-    it->url = dast_strdup(b.url);
-    if(b.body) {
-      it->body = dast_malloc(b.body_len + 1);
-      memcpy(it->body, b.body, b.body_len + 1);
-      it->body_len = b.body_len;
-    }
-    for(size_t i = 0; i < b.nheaders; i++)
-      if(!strncasecmp(b.headers[i], "Content-Type:", 13)) it->ctype = dast_strdup(b.headers[i]);
-    it->found_on = dast_strdup(page_url);
-    it->src = DAST_SRC_FORM;
-    it->depth = depth;
-    it->ep_index = idx;
-    dast__crawl_push(c, it);
-    dast_built_free(&b);
-  }
+  submit_endpoint(c, copy, idx, page_url, depth);
   dast_endpoint_free(copy);
 }
 
@@ -324,40 +342,47 @@ static void record(struct dast_crawler *c, const struct dast__item *it, long sta
   if(!c->eps[idx]->status) c->eps[idx]->status = (int)status;
 }
 
-/* Cookies a response sets are insertion points of the endpoint that set
- * them (a tracking or preference cookie is read where it is issued). */
-static void record_cookies(struct dast_crawler *c, const struct dast__item *it,
-                           const struct dast_response *r)
+/* The inventory endpoint a fetched item was recorded as, or NULL. */
+static struct dast_endpoint *item_endpoint(struct dast_crawler *c, const struct dast__item *it)
 {
-  if(it->kind != K_PAGE && it->kind != K_FORM) return;
-  struct dast_endpoint *ep = NULL;
-  int added = 0;
-  for(size_t i = 0; i < r->nheaders && added < 16; i++) {
+  if(it->ep_index >= 0) return c->eps[it->ep_index];
+  struct dast_endpoint *probe = dast_tmpl_endpoint(it->method, it->url, it->src);
+  uint32_t slot = dast__hset_count(&c->ep_index, dast_tmpl_endpoint_key(probe));
+  dast_endpoint_free(probe);
+  return slot ? c->eps[slot - 1] : NULL;
+}
+
+/* Cookies the site sets (a tracking id, a preference) are sent by a
+ * browser to every page, so any page may read them: they become insertion
+ * points of every crawled endpoint.  Session-like cookies and deletions
+ * (empty value, Max-Age=0) are left alone. */
+static void record_cookies(struct dast_crawler *c, const struct dast_response *r)
+{
+  for(size_t i = 0; i < r->nheaders; i++) {
     if(!r->headers[i].name || strcasecmp(r->headers[i].name, "Set-Cookie")) continue;
     const char *v = r->headers[i].value;
     size_t n = strcspn(v, ";"), eq = strcspn(v, "=");
-    if(eq >= n || eq == 0 || n > 4096) continue;
-    if(!ep) {
-      if(it->ep_index >= 0) ep = c->eps[it->ep_index];
-      else {
-        struct dast_endpoint *probe = dast_tmpl_endpoint(it->method, it->url, it->src);
-        uint32_t slot = dast__hset_count(&c->ep_index, dast_tmpl_endpoint_key(probe));
-        dast_endpoint_free(probe);
-        if(!slot) return;
-        ep = c->eps[slot - 1];
-      }
-    }
+    if(eq >= n || eq == 0 || n > 4096 || dast_strcasestr(v, "max-age=0")) continue;
     char *name = dast_strndup(v, eq), *value = dast_strndup(v + eq + 1, n - eq - 1);
-    bool have = false;
-    for(size_t k = 0; k < ep->nparams; k++)
-      if(ep->params[k].kind == DAST_IP_COOKIE && !strcmp(ep->params[k].name, name)) have = true;
-    if(!have) {
-      dast_endpoint_add_param(ep, DAST_IP_COOKIE, name, value, "cookie");
-      added++;
-    }
+    dast__crawl_site_cookie(c, name, value);
     free(name);
     free(value);
   }
+}
+
+/* A page that echoes our User-Agent reads that header: it becomes an
+ * insertion point of the endpoint (a precise signal, no guessing). */
+static void record_reflected_ua(struct dast_crawler *c, const struct dast__item *it,
+                                const struct dast_response *r)
+{
+  const char *ua = c->cfg->user_agent;
+  if(!ua || strlen(ua) < 6 || !r->body || (it->kind != K_PAGE && it->kind != K_FORM)) return;
+  if(!dast_memmem(r->body, r->body_len, ua, strlen(ua))) return;
+  struct dast_endpoint *ep = item_endpoint(c, it);
+  if(!ep) return;
+  for(size_t k = 0; k < ep->nparams; k++)
+    if(ep->params[k].kind == DAST_IP_HEADER && !strcasecmp(ep->params[k].name, "User-Agent")) return;
+  dast_endpoint_add_param(ep, DAST_IP_HEADER, "User-Agent", ua, "header");
 }
 
 static void on_response(struct dast_engine *eng, const struct dast_request *req,
@@ -385,9 +410,11 @@ static void on_response(struct dast_engine *eng, const struct dast_request *req,
       }
     }
   }
+  dast__login_learn(c, it->url, resp);
   c->st.pages++;
   record(c, it, resp->status);
-  record_cookies(c, it, resp);
+  record_cookies(c, resp);
+  record_reflected_ua(c, it, resp);
   struct page p = {c, it, resp->final_url ? resp->final_url : it->url};
   harvest_headers(&p, resp);
   parse_body(&p, resp);
@@ -409,14 +436,19 @@ void dast__crawl_pump(struct dast_crawler *c)
       break;
     }
     struct dast__item *it = dast__crawl_pop(c);
-    const char *hdrs[1];
+    /* browser-like: the page a link or form was found on is the Referer
+     * (some apps check it on form posts) */
+    char *referer = it->found_on ? dast_aprintf("Referer: %s", it->found_on) : NULL;
+    const char *hdrs[2];
     size_t nh = 0;
     if(it->ctype) hdrs[nh++] = it->ctype;
+    if(referer) hdrs[nh++] = referer;
     struct dast_request req = {.method = it->method, .url = it->url, .headers = hdrs,
                                .nheaders = nh, .body = it->body, .body_len = it->body_len,
                                .max_redirects = 0, .priority = it->repeat ? 0 : 1};
     it->owner = c;
     dast_err e = dast_engine_submit(c->eng, &req, on_response, it);
+    free(referer);
     if(e == DAST_OK) {
       c->in_flight++;
       c->submitted++;

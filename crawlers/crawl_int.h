@@ -33,6 +33,7 @@ struct dast__item {
 #define DAST__SKIPPED_MAX 200
 #define DAST__MAX_RELOGINS 5
 #define DAST__MAX_SITEMAPS 64
+#define DAST__SITE_COOKIES 4
 
 struct dast_crawler {
   struct dast_engine *eng;
@@ -57,11 +58,17 @@ struct dast_crawler {
   char *skip_url[DAST__SKIPPED_MAX], *skip_reason[DAST__SKIPPED_MAX];
   size_t nskipped;
   size_t nsitemaps;
+  /* cookies the site sets (not session-like): insertion points of every
+   * crawled endpoint, as a browser sends them everywhere */
+  char *site_cookie[DAST__SITE_COOKIES], *site_cookie_value[DAST__SITE_COOKIES];
+  size_t nsite_cookies;
+  struct dast_re *session_cookie;
   /* login */
   char *login_path;             /* path of cfg->login_url */
   char *login_action;           /* URL (no query) the login form posts to */
   bool login_busy, login_ok, login_attempted;
   bool had_login;               /* a login succeeded once: there is a session to lose */
+  struct dast__hset marker_tmpl; /* templates whose pages showed logged_in_regex */
   int logins;
   struct dast__item **waiting;  /* requests to retry after the login */
   size_t nwaiting, waiting_alloc;
@@ -77,12 +84,17 @@ void dast__crawl_skip(struct dast_crawler *c, const char *url, const char *reaso
 bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const char *method,
                           const char *url, enum dast_source src, int depth, const char *found_on);
 void dast__crawl_push(struct dast_crawler *c, struct dast__item *it);
+/* Takes the frontier's first item (owned), NULL when empty. */
+struct dast__item *dast__crawl_pop(struct dast_crawler *c);
 void dast__item_free(struct dast__item *it);
 /* Adds ep (taken) to the inventory unless an endpoint with its key exists;
  * returns its index either way. */
 long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, bool *added);
 bool dast__crawl_is_dangerous(const struct dast_crawler *c, const char *url);
 bool dast__crawl_static_asset(const char *url);
+/* Registers a cookie set by the site and adds it to every crawled endpoint
+ * (no-op for session-like names, known names or past the cap). */
+void dast__crawl_site_cookie(struct dast_crawler *c, const char *name, const char *value);
 
 /* crawl_fetch.c */
 /* Submits queued requests while there is room. */
@@ -101,5 +113,7 @@ bool dast__login_lost(const struct dast_crawler *c, const char *req_url,
  * false (and does not take it) when no more relogins are allowed. */
 bool dast__login_park(struct dast_crawler *c, struct dast__item *it);
 bool dast__login_is_action(const struct dast_crawler *c, const char *url);
+/* Learns which templates show the logged-in marker while logged in. */
+void dast__login_learn(struct dast_crawler *c, const char *req_url, const struct dast_response *r);
 
 #endif

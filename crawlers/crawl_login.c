@@ -10,10 +10,15 @@
  * without either regex — the answer shows no password field any more.
  * While a login runs the crawler submits nothing new (login_busy); pages
  * that come back logged out are parked in `waiting` and re-queued when it
- * finishes.  Logins are bounded by 1 + DAST__MAX_RELOGINS. */
+ * finishes.  Logins are bounded by 1 + DAST__MAX_RELOGINS.  A lost session
+ * shows as a redirect to the login URL, a logged_out_regex match, or a 200
+ * page of a template that showed logged_in_regex before and no longer does
+ * (marker_tmpl, learnt while logged in), or — once any page showed the
+ * marker — a page without it that asks for a password. */
 #include "crawlers/crawl_int.h"
 
 #include "crawlers/forms.h"
+#include "crawlers/template.h"
 #include "scanner/engine/url.h"
 
 #include <stdio.h>
@@ -215,6 +220,14 @@ void dast__login_start(struct dast_crawler *c)
   if(dast_engine_submit(c->eng, &rq, on_login_page, c) != DAST_OK) finish(c, false);
 }
 
+static uint64_t marker_key(const char *url)
+{
+  char *t = dast_tmpl_of_url(url);
+  uint64_t h = dast_hash64(t, strlen(t), 11);
+  free(t);
+  return h;
+}
+
 static bool lost(const struct dast_crawler *c, const char *req_url,
                  const struct dast_response *r)
 {
@@ -229,7 +242,24 @@ static bool lost(const struct dast_crawler *c, const char *req_url,
   }
   if(r->redirects > 0 && r->final_url && same_path(r->final_url, c->login_path)) return true;
   if(c->logged_out && r->body && dast_re_test(c->logged_out, r->body, r->body_len)) return true;
+  /* a page whose template showed the logged-in marker before and now
+   * doesn't: the app answers "please log in" in place */
+  const char *url = req_url ? req_url : r->final_url;
+  if(c->logged_in && url && r->body && r->status == 200 &&
+     !dast_re_test(c->logged_in, r->body, r->body_len)) {
+    if(dast__hset_has(&c->marker_tmpl, marker_key(url))) return true;
+    /* no marker and a password field: a "please log in" page */
+    if(c->marker_tmpl.n && shows_password_field(r)) return true;
+  }
   return false;
+}
+
+void dast__login_learn(struct dast_crawler *c, const char *req_url, const struct dast_response *r)
+{
+  if(!c->logged_in || !c->login_ok || c->login_busy || r->err || r->status != 200 || !r->body)
+    return;
+  if(dast_re_test(c->logged_in, r->body, r->body_len))
+    (void)dast__hset_add(&c->marker_tmpl, marker_key(req_url));
 }
 
 bool dast__login_lost(const struct dast_crawler *c, const char *req_url,

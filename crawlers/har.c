@@ -122,6 +122,26 @@ static void add_body(struct dast_endpoint *ep, json_t *post)
   }
 }
 
+/* One validated entry as an endpoint (owned). */
+static struct dast_endpoint *entry_endpoint(json_t *entry, json_t *rq, const char *method,
+                                            const char *url)
+{
+  struct dast_endpoint *ep = dast_tmpl_endpoint(method, url, DAST_SRC_HAR);
+  add_pairs(ep, json_object_get(rq, "cookies"), DAST_IP_COOKIE);
+  size_t j;
+  json_t *h;
+  json_array_foreach(json_object_get(rq, "headers"), j, h) {
+    const char *hn = jstr(h, "name"), *hv = jstr(h, "value");
+    if(hn && hv && !standard_header(hn)) dast_endpoint_add_param(ep, DAST_IP_HEADER, hn, hv, NULL);
+  }
+  json_t *post = json_object_get(rq, "postData");
+  if(json_is_object(post)) add_body(ep, post);
+  json_t *st = json_object_get(json_object_get(entry, "response"), "status");
+  if(json_is_integer(st)) ep->status = (int)json_integer_value(st);
+  dast_tmpl_set(ep);
+  return ep;
+}
+
 dast_err dast_har_load_buf(const char *buf, size_t len, const char *name, dast_endpoint_take_cb cb,
                            void *ud, char *errbuf, size_t errlen)
 {
@@ -162,21 +182,8 @@ dast_err dast_har_load_buf(const char *buf, size_t len, const char *name, dast_e
       bad = "missing or not an http(s) URL";
     }
     if(bad) break;
-    struct dast_endpoint *ep = dast_tmpl_endpoint(method, url, DAST_SRC_HAR);
-    add_pairs(ep, json_object_get(rq, "cookies"), DAST_IP_COOKIE);
-    size_t j;
-    json_t *h;
-    json_array_foreach(json_object_get(rq, "headers"), j, h) {
-      const char *hn = jstr(h, "name"), *hv = jstr(h, "value");
-      if(hn && hv && !standard_header(hn)) dast_endpoint_add_param(ep, DAST_IP_HEADER, hn, hv, NULL);
-    }
-    json_t *post = json_object_get(rq, "postData");
-    if(json_is_object(post)) add_body(ep, post);
-    json_t *st = json_object_get(json_object_get(e, "response"), "status");
-    if(json_is_integer(st)) ep->status = (int)json_integer_value(st);
-    dast_tmpl_set(ep);
     eps = dast_realloc(eps, (neps + 1) * sizeof(*eps));
-    eps[neps++] = ep;
+    eps[neps++] = entry_endpoint(e, rq, method, url);
   }
   if(bad && errbuf && errlen) snprintf(errbuf, errlen, "%s: %s: %s", name, where, bad);
   for(size_t k = 0; k < neps; k++) {

@@ -345,6 +345,7 @@ static void on_start(void *ud, const xmlChar *xname, const xmlChar **atts)
     if(!strcasecmp(name, href_tags[i])) emit_url(h, attr(atts, "href"), DAST_SRC_LINK);
   for(int i = 0; src_tags[i]; i++)
     if(!strcasecmp(name, src_tags[i])) emit_url(h, attr(atts, "src"), DAST_SRC_LINK);
+  if(!strcasecmp(name, "object")) emit_url(h, attr(atts, "data"), DAST_SRC_LINK);
   if(!strcasecmp(name, "script")) {
     const char *src = attr(atts, "src");
     emit_url(h, src, DAST_SRC_LINK);

@@ -1,7 +1,7 @@
 /* html.h — links and forms from HTML, streamed through libxml2's HTML SAX
  * push parser in recover mode (no tree is built).  Reports:
  *  - a/area/link[href], frame/iframe/script/img/embed/source/video/audio/
- *    track[src], meta refresh, data-* attributes that hold URLs  (LINK);
+ *    track[src], object[data], meta refresh, data-* attributes that hold URLs  (LINK);
  *  - URLs in inline <script> text, on* event handlers and javascript: hrefs
  *    (JS, via jsurls.h);
  *  - forms: action (resolved), method, enctype and every input/select/

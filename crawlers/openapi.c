@@ -14,6 +14,7 @@
 
 #include "crawlers/forms.h"
 #include "crawlers/template.h"
+#include "crawlers/yaml.h"
 #include "scanner/engine/url.h"
 
 #include <jansson.h>
@@ -639,10 +640,22 @@ dast_err dast_openapi_load_buf(const char *buf, size_t len, const char *name, co
   json_error_t jerr;
   o.root = json_loadb(buf, len, 0, &jerr);
   if(!o.root) {
-    if(errbuf && errlen)
-      snprintf(errbuf, errlen, "%s: line %d, column %d: %s (OpenAPI must be JSON%s)", o.name,
-               jerr.line, jerr.column, jerr.text, len && buf[0] != '{' ? "; YAML is not supported" : "");
-    return DAST_EPARSE;
+    size_t i = 0;
+    while(i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) i++;
+    if(i < len && (buf[i] == '{' || buf[i] == '[')) {
+      if(errbuf && errlen)
+        snprintf(errbuf, errlen, "%s: line %d, column %d: %s", o.name, jerr.line, jerr.column,
+                 jerr.text);
+      return DAST_EPARSE;
+    }
+    char yerr[256];
+    if(dast_yaml_load(buf, len, &o.root, yerr, sizeof(yerr))) {
+      if(errbuf && errlen)
+        snprintf(errbuf, errlen, "%s: %s%s%s", o.name,
+                 dast_yaml_available() ? "invalid YAML: " : "not JSON (", yerr,
+                 dast_yaml_available() ? "" : ")");
+      return DAST_EPARSE;
+    }
   }
   const char *v3 = str(o.root, "openapi"), *v2 = str(o.root, "swagger");
   if(v3 && v3[0] == '3') o.v3 = true;

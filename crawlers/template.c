@@ -96,10 +96,16 @@ static void add_path_template(struct dast_buf *out, const char *path, size_t n)
   while(i < n) {
     size_t start = i;
     while(i < n && path[i] != '/') i++;
-    const char *cls = seg < DAST_TMPL_MAX_SEGMENTS ? dast_tmpl_classify(path + start, i - start)
-                                                   : NULL;
+    /* ";jsessionid=..." style path parameters: kept by name only */
+    const char *semi = memchr(path + start, ';', i - start);
+    size_t len = semi ? (size_t)(semi - (path + start)) : i - start;
+    const char *cls = seg < DAST_TMPL_MAX_SEGMENTS ? dast_tmpl_classify(path + start, len) : NULL;
     if(cls) (void)dast_buf_adds(out, cls);
-    else (void)dast_buf_add(out, path + start, i - start);
+    else (void)dast_buf_add(out, path + start, len);
+    if(semi) {
+      const char *eq = memchr(semi, '=', (size_t)(path + i - semi));
+      (void)dast_buf_add(out, semi, eq ? (size_t)(eq - semi) + 1 : (size_t)(path + i - semi));
+    }
     if(i < n) {
       (void)dast_buf_adds(out, "/");
       i++;

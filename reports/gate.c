@@ -14,6 +14,7 @@
  *
  * Invariant: the verdict is "pass" only when no finding fails, the scan is
  * complete and the inventory meets min_coverage — never a silent pass. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,9 +59,11 @@ static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
   va_end(ap);
 }
 
-dast_err dast_gate_parse_threshold(const char *s, int *sev, int *conf)
+dast_err dast_gate_parse_threshold(const char *in, int *sev, int *conf)
 {
-  if(!s) return DAST_EINVAL;
+  char s[48];
+  if(!in || strlen(in) >= sizeof(s)) return DAST_EINVAL;
+  for(size_t i = 0; i <= strlen(in); i++) s[i] = (char)tolower((unsigned char)in[i]); /* "High:Firm" too */
   if(!strcmp(s, "off") || !strcmp(s, "none") || !strcmp(s, "never")) {
     *sev = -1, *conf = DAST_CONF_CONFIRMED;
     return DAST_OK;
@@ -76,6 +79,14 @@ dast_err dast_gate_parse_threshold(const char *s, int *sev, int *conf)
   if(sr < 0 || cr < 0) return DAST_EINVAL;
   *sev = sr, *conf = cr;
   return DAST_OK;
+}
+
+/* Owned lower-case copy: thresholds are stored as normalised text. */
+static char *lower_dup(const char *s)
+{
+  char *d = dast_strdup(s);
+  for(char *p = d; *p; p++) *p = (char)tolower((unsigned char)*p);
+  return d;
 }
 
 static json_t *load_json(const char *path, char *errbuf, size_t errlen, dast_err *err)
@@ -117,7 +128,7 @@ static dast_err rules_from(const json_t *obj, const char *file, const char *sect
       return DAST_EPARSE;
     }
     r->key = dast_strdup(k);
-    r->text = dast_strdup(json_string_value(v));
+    r->text = lower_dup(json_string_value(v));
     (*n)++;
   }
   return DAST_OK;
@@ -142,7 +153,8 @@ static dast_err load_policy(struct dast_gate *g, const char *path, char *errbuf,
         seterr(errbuf, errlen, "%s: fail_on: expected \"severity[:confidence]\" or \"off\"", path);
         err = DAST_EPARSE;
       } else {
-        dast_set_str(&g->def.text, json_string_value(v));
+        free(g->def.text);
+        g->def.text = lower_dup(json_string_value(v));
       }
     } else if(!strcmp(k, "classes")) {
       err = rules_from(v, path, k, &g->classes, &g->nclasses, errbuf, errlen);
@@ -331,7 +343,7 @@ dast_err dast_gate_new(const struct dast_config *cfg, struct dast_gate **out, ch
     err = DAST_EINVAL;
     goto out;
   }
-  g->def.text = dast_strdup(fail_on);
+  g->def.text = lower_dup(fail_on);
   g->new_only = cfg->fail_on_new_only;
   g->min_coverage = cfg->min_coverage;
   g->exit_fail = cfg->exit_code_fail;
@@ -405,7 +417,8 @@ static json_t *sup_json(const struct suppression *s)
 
 static void strip(json_t *f)
 {
-  static const char *const keys[] = {"gate", "suppression", "suppression_expired", "baseline", "retested"};
+  static const char *const keys[] = {"gate", "suppression", "suppression_expired", "expired_suppression",
+                                     "baseline", "retested"};
   for(size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) json_object_del(f, keys[i]);
 }
 
@@ -446,7 +459,8 @@ static bool classify(const struct dast_gate *g, json_t *f, int64_t now, struct t
     t->below++;
   }
   if(!s && expired) {
-    set(f, "suppression_expired", sup_json(expired));
+    set(f, "suppression_expired", json_true());
+    set(f, "expired_suppression", sup_json(expired));
     t->expired++;
   }
   set(f, "gate", json_string(verdict));
@@ -524,6 +538,51 @@ static void add_reason(json_t *reasons, char *owned)
   if(!s || json_array_append_new(reasons, s)) dast_oom();
 }
 
+/* Appends why the scan cannot count as complete; true if any reason. */
+static bool incomplete_reasons(const struct dast_gate *g, const json_t *report, json_t *reasons)
+{
+  bool incomplete = false;
+  const json_t *scan = json_object_get(report, "scan");
+  if(json_is_true(json_object_get(scan, "incomplete"))) {
+    incomplete = true;
+    const char *why = json_string_value(json_object_get(scan, "incomplete_reason"));
+    add_reason(reasons, dast_aprintf("scan incomplete: %s", why && *why ? why : "no reason given"));
+  }
+  const json_t *login = json_object_get(scan, "login");
+  if(json_is_true(json_object_get(login, "attempted")) && !json_is_true(json_object_get(login, "ok"))) {
+    incomplete = true;
+    add_reason(reasons, dast_strdup("login failed: the authenticated part of the application was not scanned"));
+  }
+  const json_t *cov = json_object_get(report, "coverage");
+  if(dast__ji(cov, "requests") > 0 && json_is_integer(json_object_get(cov, "responses")) &&
+     dast__ji(cov, "responses") == 0) { /* requests went out, nothing answered */
+    incomplete = true;
+    add_reason(reasons, dast_strdup("no HTTP response was received from the target"));
+  }
+  size_t nep = json_array_size(json_object_get(report, "inventory"));
+  if(g->min_coverage > 0 && (double)nep < g->min_coverage) {
+    incomplete = true;
+    add_reason(reasons, dast_aprintf("coverage below minimum: %zu endpoints found, at least %g required",
+                                     nep, g->min_coverage));
+  }
+  return incomplete;
+}
+
+static json_t *counts_json(const struct tally *t, size_t total, size_t nfixed)
+{
+  json_t *c = json_object();
+  set(c, "total", json_integer((json_int_t)total));
+  set(c, "fail", json_integer((json_int_t)t->fail));
+  set(c, "below_threshold", json_integer((json_int_t)t->below));
+  set(c, "suppressed", json_integer((json_int_t)t->suppressed));
+  set(c, "existing_not_gating", json_integer((json_int_t)t->existing_ok));
+  set(c, "suppression_expired", json_integer((json_int_t)t->expired));
+  set(c, "new", json_integer((json_int_t)t->is_new));
+  set(c, "existing", json_integer((json_int_t)t->is_existing));
+  set(c, "fixed", json_integer((json_int_t)nfixed));
+  return c;
+}
+
 int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch)
 {
   if(!json_is_object(report)) return 2; /* nothing to judge: never a pass */
@@ -538,9 +597,9 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
     if(!json_is_object(f) || !classify(g, f, now_epoch, &t) || shown >= 10) continue;
     shown++;
     const char *param = json_string_value(json_object_get(f, "param"));
-    add_reason(reasons, dast_aprintf("%s %s:%s: %s on %s %s%s%s%s", dast__js(f, "check"), dast__js(f, "severity"),
-                                     dast__js(f, "confidence"), dast__js(f, "title"), dast__js(f, "method"),
-                                     dast__js(f, "template"), param ? " [" : "", param ? param : "", param ? "]" : ""));
+    add_reason(reasons, dast_aprintf("%s/%s %s on %s %s%s%s%s", dast__js(f, "severity"), dast__js(f, "confidence"),
+                                     dast__js(f, "check"), dast__js(f, "method"), dast__js(f, "template"),
+                                     param ? " [" : "", param ? param : "", param ? "]" : ""));
   }
   if(t.fail > shown) add_reason(reasons, dast_aprintf("... and %zu more failing findings", t.fail - shown));
   size_t nfixed = 0;
@@ -549,29 +608,9 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
     nfixed = json_array_size(fixed);
     set(report, "fixed", fixed);
   }
-  bool incomplete = false;
-  json_t *scan = json_object_get(report, "scan");
-  if(json_is_true(json_object_get(scan, "incomplete"))) {
-    incomplete = true;
-    const char *why = json_string_value(json_object_get(scan, "incomplete_reason"));
-    add_reason(reasons, dast_aprintf("scan incomplete: %s", why && *why ? why : "no reason given"));
-  }
-  const json_t *login = json_object_get(scan, "login");
-  if(json_is_true(json_object_get(login, "attempted")) && !json_is_true(json_object_get(login, "ok"))) {
-    incomplete = true;
-    add_reason(reasons, dast_strdup("login failed: the authenticated part of the application was not scanned"));
-  }
-  const json_t *responses = json_object_get(json_object_get(report, "coverage"), "responses");
-  if(json_is_integer(responses) && json_integer_value(responses) == 0) {
-    incomplete = true;
-    add_reason(reasons, dast_strdup("no HTTP response was received from the target"));
-  }
-  size_t nep = json_array_size(json_object_get(report, "inventory"));
-  if(g->min_coverage > 0 && (double)nep < g->min_coverage) {
-    incomplete = true;
-    add_reason(reasons, dast_aprintf("coverage below minimum: %zu endpoints found, at least %g required",
-                                     nep, g->min_coverage));
-  }
+  if(g->new_only && !g->baseline && t.fail)
+    add_reason(reasons, dast_strdup("--fail-on-new-only without a baseline: every finding is new"));
+  bool incomplete = incomplete_reasons(g, report, reasons);
   const char *verdict = t.fail ? "fail" : incomplete ? "incomplete" : "pass";
   int code = t.fail ? g->exit_fail : incomplete ? 2 : 0;
   if(!t.fail && !incomplete)
@@ -583,17 +622,7 @@ int dast_gate_apply(const struct dast_gate *g, json_t *report, int64_t now_epoch
   set(gate, "incomplete", json_boolean(incomplete));
   set(gate, "reasons", reasons);
   set(gate, "policy", policy_json(g));
-  json_t *c = json_object();
-  set(c, "total", json_integer((json_int_t)json_array_size(json_object_get(report, "findings"))));
-  set(c, "fail", json_integer((json_int_t)t.fail));
-  set(c, "below_threshold", json_integer((json_int_t)t.below));
-  set(c, "suppressed", json_integer((json_int_t)t.suppressed));
-  set(c, "existing_not_gating", json_integer((json_int_t)t.existing_ok));
-  set(c, "suppression_expired", json_integer((json_int_t)t.expired));
-  set(c, "new", json_integer((json_int_t)t.is_new));
-  set(c, "existing", json_integer((json_int_t)t.is_existing));
-  set(c, "fixed", json_integer((json_int_t)nfixed));
-  set(gate, "counts", c);
+  set(gate, "counts", counts_json(&t, json_array_size(json_object_get(report, "findings")), nfixed));
   char ts[32];
   dast_iso8601(ts, now_epoch);
   set(gate, "evaluated_at", json_string(ts));

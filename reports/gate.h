@@ -41,7 +41,8 @@ void dast_gate_free(struct dast_gate *g);
  *  - each finding gets "gate": "fail" | "below-threshold" | "suppressed" |
  *    "existing" (in the baseline while fail_on_new_only), plus
  *    "suppression": {reason, by, expires} when suppressed, or
- *    "suppression_expired": {...} when a matching suppression has expired;
+ *    "suppression_expired": true and "expired_suppression": {reason, by,
+ *    expires} when a matching suppression has expired;
  *    and "baseline": "new" | "existing" when a baseline was given;
  *  - top-level "fixed": baseline findings absent from this scan;
  *  - top-level "gate": {verdict, exit_code, reasons, policy, counts}.

@@ -99,8 +99,9 @@ dast_err dast_report_validate(const json_t *report, const char *name, char *errb
                               size_t errlen) DAST_WUR;
 
 /* Masks secrets in `text` as the report does: sensitive header values
- * ("Authorization: ***"), curl -b/--cookie arguments, password-like
- * name=value and "name":"value" pairs, and every literal secret taken from
+ * ("Authorization: ***"), curl -b/--cookie/-u arguments, password-like
+ * name=value and "name":"value" pairs, URL passwords (user:***@host), JSON
+ * Web Tokens, and every literal secret taken from
  * `cfg` (header values, cookies, login_data passwords).  Returns an owned
  * string; `text` NULL gives NULL.  cfg may be NULL. */
 char *dast_report_mask_secrets(const struct dast_config *cfg, const char *text);

@@ -202,34 +202,36 @@ static void bar_chart(struct dast__w *w, const char *title, const char *const *l
   dast__w_s(w, "</svg></div>\n");
 }
 
+/* Severity and class charts.  Classes keep the order of their worst
+ * finding (findings are sorted worst first) and take its colour. */
 static void charts(struct dast__w *w, const json_t *r)
 {
-  size_t sev[5] = {0}, i;
-  json_t *f, *classes = json_object();
+  size_t sev[5] = {0}, i, nc = 0;
+  size_t nf = json_array_size(json_object_get(r, "findings"));
+  const char **labels = dast_calloc(nf + 1, sizeof(*labels)), **colors = dast_calloc(nf + 1, sizeof(*colors));
+  size_t *vals = dast_calloc(nf + 1, sizeof(*vals));
+  json_t *f, *index = json_object(); /* class -> position */
   json_array_foreach(json_object_get(r, "findings"), i, f)
   {
     int s = dast__sev_rank(dast__js(f, "severity"));
     if(s >= 0) sev[DAST_SEV_CRITICAL - s]++;
     const char *cls = *dast__js(f, "class") ? dast__js(f, "class") : "other";
-    json_t *n = json_object_get(classes, cls);
-    if(json_object_set_new(classes, cls, json_integer((n ? json_integer_value(n) : 0) + 1))) dast_oom();
+    json_t *pos = json_object_get(index, cls);
+    if(!pos) {
+      pos = json_integer((json_int_t)nc);
+      if(json_object_set_new(index, cls, pos)) dast_oom();
+      labels[nc] = json_object_iter_key(json_object_iter_at(index, cls)); /* lives as long as index */
+      colors[nc++] = sev_color(dast__js(f, "severity"));
+    }
+    vals[json_integer_value(pos)]++;
   }
   dast__w_s(w, "<h2>Summary</h2>\n<section class=\"charts\">\n");
   bar_chart(w, "Findings by severity", sev_names, sev, sev_colors, 5);
-  size_t nc = json_object_size(classes), k = 0;
-  const char **labels = dast_calloc(nc + 1, sizeof(*labels));
-  size_t *vals = dast_calloc(nc + 1, sizeof(*vals));
-  const char *key;
-  json_t *val;
-  json_object_foreach(classes, key, val)
-  {
-    labels[k] = key;
-    vals[k++] = (size_t)json_integer_value(val);
-  }
-  bar_chart(w, "Findings by class", labels, vals, NULL, nc);
+  bar_chart(w, "Findings by class (colour: worst severity)", labels, vals, colors, nc);
   free(labels);
+  free(colors);
   free(vals);
-  json_decref(classes);
+  json_decref(index);
   dast__w_s(w, "</section>\n");
 }
 
@@ -339,7 +341,7 @@ static void finding(struct dast__w *w, const json_t *f)
   kv(w, "Location", dast__js(f, "param_kind"));
   kv(w, "Fingerprint", dast__js(f, "fingerprint"));
   const json_t *sup = json_object_get(f, "suppression");
-  if(!sup) sup = json_object_get(f, "suppression_expired");
+  if(!sup) sup = json_object_get(f, "expired_suppression");
   if(sup) {
     char *t = dast_aprintf("%s%s \xE2\x80\x94 %s (by %s, expires %s)",
                            json_object_get(f, "suppression") ? "" : "EXPIRED ",

@@ -18,8 +18,9 @@ struct dast__w {
 void dast__w_s(struct dast__w *w, const char *s);
 void dast__w_f(struct dast__w *w, const char *fmt, ...) DAST_PRINTF(2, 3);
 /* XML/HTML text or attribute: escapes & < > " ', replaces invalid UTF-8
- * with U+FFFD and drops characters XML 1.0 forbids (C0 controls other than
- * tab/CR/LF, U+FFFE/U+FFFF). */
+ * with U+FFFD, drops characters XML 1.0 forbids (C0 controls other than
+ * tab/CR/LF, U+FFFE/U+FFFF) and shows bidirectional controls as "[U+202E]"
+ * so hostile text cannot visually reorder the report. */
 void dast__w_xml(struct dast__w *w, const char *s);
 /* Markdown inline text: additionally escapes the characters Markdown would
  * interpret (`*_[]<>|#` ...) and turns newlines into spaces. */

@@ -117,6 +117,14 @@ static void finding_body(struct dast__w *w, const json_t *f)
   labelled(w, "Reproduce: ", f, "curl");
   labelled(w, "Remediation: ", f, "remediation");
   labelled(w, "Fingerprint: ", f, "fingerprint");
+  const json_t *ex = json_object_get(f, "expired_suppression");
+  if(json_is_object(ex)) {
+    dast__w_s(w, "Suppression expired ");
+    dast__w_xml(w, dast__js(ex, "expires"));
+    dast__w_s(w, ": ");
+    dast__w_xml(w, dast__js(ex, "reason"));
+    dast__w_s(w, "\n");
+  }
 }
 
 /* " (high, confirmed)" */

@@ -7,10 +7,12 @@
  *     credentials) is replaced wherever it appears, raw or percent-encoded;
  *  2. structural: values after a sensitive header name ("Authorization:",
  *     "Cookie:", "Set-Cookie:", "X-Api-Key:" ...), curl's -b/--cookie/-u
- *     arguments, and password-like name=value / "name": "value" pairs.
+ *     arguments, password-like name=value / "name": "value" pairs, URL
+ *     credentials (scheme://user:***@host) and JSON Web Tokens.
  * The structural pass catches secrets the config never saw (a session cookie
  * the target set during the scan).  Both replace with "***".  Values shorter
- * than 3 bytes are not masked literally (they would mask half the text). */
+ * than 4 bytes are not masked literally (they would mask half the text;
+ * the structural pass still masks them where they appear as values). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,12 +61,12 @@ static void add_secret(struct dast_strlist *l, const char *v, size_t n)
 {
   while(n && (*v == ' ' || *v == '\t')) v++, n--;
   while(n && (v[n - 1] == ' ' || v[n - 1] == '\t')) n--;
-  if(n < 3) return;
+  if(n < 4) return;
   char *s = dast_strndup(v, n);
   dast_strlist_add(l, s);
   /* "Bearer abc" / "Basic xyz": the credential alone may appear elsewhere */
   const char *sp = strchr(s, ' ');
-  if(sp && strlen(sp + 1) >= 3) dast_strlist_add(l, sp + 1);
+  if(sp && strlen(sp + 1) >= 4) dast_strlist_add(l, sp + 1);
   char *enc = dast_url_encode(s, strlen(s));
   if(strcmp(enc, s)) dast_strlist_add(l, enc);
   free(enc);
@@ -169,6 +171,80 @@ static size_t value_len(const char *s, char quote, bool param)
   return n;
 }
 
+static bool b64url(char c) { return isalnum((unsigned char)c) || c == '-' || c == '_'; }
+
+/* Length of a JSON Web Token (three base64url segments, the first two
+ * starting "eyJ", i.e. '{"') at s, or 0. */
+static size_t jwt_len(const char *s)
+{
+  if(strncmp(s, "eyJ", 3)) return 0;
+  size_t n = 0;
+  for(int seg = 0; seg < 3; seg++) {
+    size_t start = n;
+    while(b64url(s[n])) n++;
+    if(n - start < (seg < 2 ? 8u : 0u)) return 0;
+    if(seg == 1 && strncmp(s + start, "eyJ", 3)) return 0;
+    if(seg < 2) {
+      if(s[n] != '.') return 0;
+      n++;
+    }
+  }
+  return n;
+}
+
+/* At "://": length of "user:password@" credentials that follow, with the
+ * offset of the password in *pw, or 0. */
+static size_t userinfo_len(const char *s, size_t *pw)
+{
+  if(strncmp(s, "://", 3)) return 0;
+  size_t j = 3;
+  const char *colon = NULL;
+  while(s[j] && !strchr("/?#@ \t\r\n'\"<>", s[j])) {
+    if(s[j] == ':' && !colon) colon = s + j;
+    j++;
+  }
+  if(s[j] != '@' || !colon) return 0;
+  *pw = (size_t)(colon + 1 - s);
+  return j + 1 - 3;
+}
+
+/* The name t[i..i+nl) starts a secret value?  Sets where the value starts,
+ * what ends it (the quote that opened the context, or a line end) and
+ * whether it is a name=value parameter (which '&', ';' and spaces end). */
+static bool secret_value_at(const char *t, size_t i, size_t nl, size_t *vstart, char *quote, bool *param)
+{
+  if(t[i + nl] == ':' && sensitive_header(t + i, nl)) { /* Header: value */
+    *vstart = i + nl + 1;
+    while(t[*vstart] == ' ') (*vstart)++;
+    return true;
+  }
+  if(t[i + nl] == '=' && sensitive_field(t + i, nl)) { /* name=value */
+    *vstart = i + nl + 1;
+    *param = true;
+    return true;
+  }
+  if(t[i + nl] == '"' && i > 0 && t[i - 1] == '"' && sensitive_field(t + i, nl)) { /* "name": "value" */
+    size_t j = i + nl + 1;
+    while(t[j] == ' ') j++;
+    if(t[j] != ':') return false;
+    j++;
+    while(t[j] == ' ') j++;
+    if(t[j] != '"') return false;
+    *vstart = j + 1;
+    *quote = '"';
+    return true;
+  }
+  bool curl_opt = (nl == 2 && (!strncmp(t + i, "-b", 2) || !strncmp(t + i, "-u", 2))) ||
+                  (nl == 8 && !strncmp(t + i, "--cookie", 8)) || (nl == 6 && !strncmp(t + i, "--user", 6));
+  size_t j = i + nl; /* curl -b 'a=b' */
+  if(curl_opt && t[j] == ' ' && (t[j + 1] == '\'' || t[j + 1] == '"')) {
+    *quote = t[j + 1];
+    *vstart = j + 2;
+    return true;
+  }
+  return false;
+}
+
 /* The structural pass, in one left-to-right scan. */
 static char *mask_structural(const char *t)
 {
@@ -176,43 +252,25 @@ static char *mask_structural(const char *t)
   dast_buf_init(&o, 0);
   size_t i = 0, n = strlen(t);
   while(i < n) {
+    size_t jl = (i == 0 || !b64url(t[i - 1])) ? jwt_len(t + i) : 0, pw = 0;
+    size_t ul = userinfo_len(t + i, &pw);
+    if(jl) { /* a bearer token anywhere, e.g. echoed in a response */
+      if(dast_buf_adds(&o, MASK)) dast_oom();
+      i += jl;
+      continue;
+    }
+    if(ul) { /* scheme://user:***@host */
+      if(dast_buf_add(&o, t + i, pw) || dast_buf_adds(&o, MASK "@")) dast_oom();
+      i += 3 + ul;
+      continue;
+    }
     bool boundary = i == 0 || strchr("\n'\" &?;{,\t", t[i - 1]);
     char quote = i > 0 && (t[i - 1] == '\'' || t[i - 1] == '"') ? t[i - 1] : '\n';
-    size_t nl = 0;
+    size_t nl = 0, vstart = 0;
     while(boundary && i + nl < n && is_name_char(t[i + nl])) nl++;
-    size_t skip = 0, vstart = 0;
-    bool mask = false, param = false;
-    if(nl && t[i + nl] == ':' && sensitive_header(t + i, nl)) { /* Header: value */
-      vstart = i + nl + 1;
-      while(t[vstart] == ' ') vstart++;
-      mask = true;
-    } else if(nl && t[i + nl] == '=' && sensitive_field(t + i, nl)) { /* name=value */
-      vstart = i + nl + 1;
-      mask = param = true;
-    } else if(nl && t[i + nl] == '"' && i > 0 && t[i - 1] == '"' && sensitive_field(t + i, nl)) {
-      /* "name": "value" */
-      size_t j = i + nl + 1;
-      while(t[j] == ' ') j++;
-      if(t[j] == ':') {
-        j++;
-        while(t[j] == ' ') j++;
-        if(t[j] == '"') {
-          vstart = j + 1;
-          quote = '"';
-          mask = true;
-        }
-      }
-    } else if((nl == 2 && !strncmp(t + i, "-b", 2)) || (nl == 8 && !strncmp(t + i, "--cookie", 8)) ||
-              (nl == 2 && !strncmp(t + i, "-u", 2)) || (nl == 6 && !strncmp(t + i, "--user", 6))) {
-      size_t j = i + nl; /* curl -b 'a=b' */
-      if(t[j] == ' ' && (t[j + 1] == '\'' || t[j + 1] == '"')) {
-        quote = t[j + 1];
-        vstart = j + 2;
-        mask = true;
-      }
-    }
-    if(mask) {
-      skip = value_len(t + vstart, quote, param);
+    bool param = false;
+    if(nl && secret_value_at(t, i, nl, &vstart, &quote, &param)) {
+      size_t skip = value_len(t + vstart, quote, param);
       if(dast_buf_add(&o, t + i, vstart - i)) dast_oom();
       if(skip && dast_buf_adds(&o, MASK)) dast_oom();
       i = vstart + skip;

@@ -123,12 +123,24 @@ dast_err dast__render_md(const json_t *r, struct dast__w *w, char *errbuf, size_
   if(gate) {
     size_t i;
     json_t *reason;
+    /* The gate lists up to 10 failing findings first (and "... and N more"):
+     * the table below shows them, so only the count is said here. */
+    json_int_t nfail = dast__ji(json_object_get(gate, "counts"), "fail");
+    size_t skip = nfail > 10 ? 11 : (size_t)(nfail > 0 ? nfail : 0);
+    if(nfail > 0)
+      dast__w_f(w, "- **%lld finding%s fail%s the gate** (listed first below)\n", (long long)nfail, nfail == 1 ? "" : "s",
+                nfail == 1 ? "s" : "");
     json_array_foreach(json_object_get(gate, "reasons"), i, reason)
     {
+      if(i < skip) continue;
       dast__w_s(w, "- ");
       dast__w_md(w, json_string_value(reason));
       dast__w_s(w, "\n");
     }
+    json_int_t expired = dast__ji(json_object_get(gate, "counts"), "suppression_expired");
+    if(expired)
+      dast__w_f(w, "- %lld suppression%s expired: %s again\n", (long long)expired, expired == 1 ? "" : "s",
+                expired == 1 ? "its finding counts" : "their findings count");
     dast__w_f(w, "\nPolicy: fail on ");
     code_span(w, dast__js(json_object_get(gate, "policy"), "fail_on"));
     dast__w_f(w, "%s \xC2\xB7 exit code %lld\n\n",

@@ -10,8 +10,9 @@
  * baseline comparison, and suppressions for suppressed findings.
  *
  * GitHub rejects http:// artifact URIs, so the location is the endpoint's
- * path as a relative URI against uriBaseId "TARGET", declared absolute in
- * run.originalUriBaseIds.  The URL template goes into a logical location. */
+ * template path as a relative URI ("product/%7Bn%7D") against uriBaseId
+ * "TARGET", declared absolute in run.originalUriBaseIds; "METHOD template"
+ * is also a logical location. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +69,15 @@ static char *base_uri(const char *target)
   return dast_aprintf("%.*s/", (int)(end - target), target);
 }
 
-/* The finding's path without the query, relative (no leading '/'), and
- * percent-encoded wherever RFC 3986 would not allow the byte. */
+/* The finding's endpoint path without the query, relative (no leading
+ * '/'), percent-encoded wherever RFC 3986 would not allow the byte.  The URL
+ * template ("/product/{n}") is used rather than the URL probed, which may
+ * carry the payload in a path segment: the location stays the same from one
+ * scan to the next, so code scanning tracks one alert. */
 static char *relative_path(const json_t *f)
 {
-  const char *u = dast__js(f, "url");
-  if(!*u) u = dast__js(f, "template");
+  const char *u = dast__js(f, "template");
+  if(!*u) u = dast__js(f, "url");
   const char *p = after_authority(u);
   while(*p == '/') p++;
   size_t n = strcspn(p, "?#");
@@ -151,7 +155,9 @@ static json_t *result_json(const json_t *f, size_t rule_index, bool have_base)
   char *text = dast_aprintf("%s: %s %s%s%s%s (%s, %s). %s", dast__js(f, "title"), dast__js(f, "method"),
                             dast__js(f, "template"), param ? " [" : "", param ? param : "", param ? "]" : "",
                             dast__js(f, "severity"), dast__js(f, "confidence"), dast__js(f, "evidence"));
-  set(res, "message", msg(text));
+  char *shown = dast__utf8_prefix(text, 1000); /* code scanning shows a summary; the rest is in properties */
+  set(res, "message", msg(shown));
+  free(shown);
   free(text);
   json_t *loc = json_object(), *phys = json_object(), *art = json_object();
   char *rel = relative_path(f);

@@ -126,6 +126,7 @@ static void w_walk(struct dast__w *w, const char *s, bool md)
   if(w->err || !s) return;
   const unsigned char *p = (const unsigned char *)s;
   size_t n = strlen(s), i = 0, run = 0;
+  char bidi[16];
   while(i < n && !w->err) {
     unsigned cp;
     size_t len = utf8_decode(p + i, n - i, &cp);
@@ -138,6 +139,11 @@ static void w_walk(struct dast__w *w, const char *s, bool md)
       drop = true;
     } else if(cp == 0xFFFE || cp == 0xFFFF) {
       drop = true;
+    } else if((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F) {
+      /* bidirectional controls would let evidence visually reorder the
+       * report around it ("Trojan Source"): shown as a visible code */
+      snprintf(bidi, sizeof(bidi), "[U+%04X]", cp);
+      rep = bidi;
     } else if(md && (cp == '\n' || cp == '\r' || cp == '\t')) {
       rep = " ";
     } else if(md && cp < 0x80 && strchr("\\`*_{}[]<>()#+!|~&", (int)cp)) {

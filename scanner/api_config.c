@@ -144,7 +144,7 @@ static dast_err read_auth(struct ctx *c, const json_t *a, struct dast_config *cf
 {
   static const char *const keys[] = {"headers", "cookies", "login", NULL};
   static const char *const lkeys[] = {"url", "data", "logged_in_regex", "logged_out_regex", NULL};
-  const json_t *login;
+  const json_t *login = NULL;
   dast_err e = only_keys(c, a, "auth", keys);
   if(!e) e = get_list(c, a, "auth", "headers", &cfg->headers);
   if(!e) e = get_list(c, a, "auth", "cookies", &cfg->cookies);
@@ -204,7 +204,7 @@ static dast_err read_limits(struct ctx *c, const json_t *l, struct dast_config *
   dast_err e = only_keys(c, l, "limits", keys);
   for(size_t i = 0; !e && i < sizeof(ilimits) / sizeof(ilimits[0]); i++) {
     const struct ilimit *d = &ilimits[i];
-    long long v;
+    long long v = 0;
     if(!json_object_get(l, d->name)) continue;
     e = get_int(c, l, "limits", d->name, d->lo, d->hi, &v);
     if(e) break;
@@ -264,7 +264,7 @@ static dast_err read_gate(struct ctx *c, const json_t *g, struct dast_config *cf
     return bad(c, "gate", "suppressions", "expected an array, object or the file's text");
   files->policy = p;
   files->suppressions = s;
-  const json_t *b;
+  const json_t *b = NULL;
   if((e = want_object(c, g, "gate", "baseline", &b)) || !b) return e;
   return read_baseline(c, b, files);
 }
@@ -331,7 +331,7 @@ dast_err dast_config_from_api_json(const json_t *in, struct dast_config *cfg,
   }
   dast_err e = only_keys(&c, in, "", keys);
   if(!e) e = read_top(&c, in, cfg);
-  const json_t *sub;
+  const json_t *sub = NULL;
   if(!e && !(e = want_object(&c, in, "", "auth", &sub)) && sub) e = read_auth(&c, sub, cfg);
   if(!e && !(e = want_object(&c, in, "", "scope", &sub)) && sub) e = read_scope(&c, sub, cfg);
   if(!e && !(e = want_object(&c, in, "", "limits", &sub)) && sub) e = read_limits(&c, sub, cfg);
@@ -352,7 +352,10 @@ json_t *dast_api_json_redact(const json_t *in, bool *has_secrets)
     const char *k;
     const json_t *v;
     /* keep only the shape (which kinds of auth were used), never values */
-    json_object_foreach((json_t *)auth, k, v) json_object_set_new(kept, k, json_string("redacted"));
+    json_object_foreach((json_t *)auth, k, v)
+    {
+      json_object_set_new(kept, k, json_string("redacted"));
+    }
     json_object_set_new(copy, "auth", kept);
   }
   if(has_secrets) *has_secrets = secrets;

@@ -26,11 +26,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "reports/gate.h"
 #include "scanner/engine/url.h"
 #include "scanner/serve_int.h"
 
@@ -149,6 +151,8 @@ static int vet_config(const struct dast_service *svc, struct dast_config *cfg, c
   if((st = check_regexes("scope.include", &cfg->include, errbuf, errlen))) return st;
   if((st = check_regexes("scope.exclude", &cfg->exclude, errbuf, errlen))) return st;
   confine_scope(svc, cfg);
+  double cap = svc->opts.max_scan_time;
+  if(cap > 0 && (cfg->max_time <= 0 || cfg->max_time > cap)) cfg->max_time = cap;
   /* the service never writes files for a scan nor shows secrets */
   cfg->show_secrets = false;
   cfg->quiet = true;
@@ -156,6 +160,8 @@ static int vet_config(const struct dast_service *svc, struct dast_config *cfg, c
   if(svc->checks_dir && !cfg->checks_dirs.n) dast_strlist_add(&cfg->checks_dirs, svc->checks_dir);
   return 0;
 }
+
+static int vet_gate(struct dast_service *svc, struct dast__job *job, char *errbuf, size_t errlen);
 
 int dast__job_from_json(struct dast_service *svc, const json_t *req, struct dast__job **out,
                         char *errbuf, size_t errlen)
@@ -177,6 +183,10 @@ int dast__job_from_json(struct dast_service *svc, const json_t *req, struct dast
   job->suppressions = files.suppressions ? json_deep_copy(files.suppressions) : NULL;
   job->baseline_report = files.baseline_report ? json_deep_copy(files.baseline_report) : NULL;
   job->baseline_scan_id = files.baseline_scan_id ? dast_strdup(files.baseline_scan_id) : NULL;
+  if((st = vet_gate(svc, job, errbuf, errlen))) {
+    dast__job_free(job);
+    return st;
+  }
   dast_scan_ctl_init(&job->ctl);
   *out = job;
   return 0;
@@ -203,8 +213,9 @@ static dast_err write_file(const char *dir, const char *name, const json_t *v, c
   char *text = json_is_string(v) ? dast_strdup(json_string_value(v))
                                  : json_dumps(v, JSON_INDENT(1) | JSON_ENCODE_ANY);
   if(!text) dast_oom();
-  int fd = open(*path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // cppcheck-suppress nullPointerRedundantCheck ; dast_oom() does not return
   size_t n = strlen(text);
+  int fd = open(*path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   bool ok = fd >= 0 && write(fd, text, n) == (ssize_t)n;
   if(fd >= 0 && close(fd)) ok = false;
   free(text);
@@ -220,7 +231,7 @@ static dast_err prepare_files(struct dast__job *job, struct dast_store *st, char
     char *text;
     e = dast_store_report_get(st, job->baseline_scan_id, &text, NULL);
     if(e) {
-      snprintf(errbuf, errlen, "gate.baseline.scan_id: no report for scan '%s'",
+      snprintf(errbuf, errlen, "gate.baseline.scan_id: no report for scan '%.40s'",
                job->baseline_scan_id);
       return e;
     }
@@ -275,13 +286,22 @@ static void finish(struct dast_service *svc, struct dast_store *st, struct dast_
     res.verdict = "incomplete"; /* never a pass for a scan that did not finish */
     if(res.exit_code < 2) res.exit_code = 2;
   }
-  res.error = err && *err ? err : NULL;
+  res.error = err && *err ? err : report ? NULL : "the scan produced no report";
   if(shutdown) res.error = "the service stopped while this scan was running";
   else if(cancelled) res.error = "cancelled";
   res.requests = atomic_load(&job->ctl.requests);
   res.endpoints = atomic_load(&job->ctl.endpoints);
-  if(dast_store_scan_finish(st, job->id, &res, dast__now_ms()))
+  if(dast_store_scan_finish(st, job->id, &res, dast__now_ms())) {
+    /* e.g. a full disk: at least leave "running" so no one waits forever */
     DAST_LOG(DAST_LOG_ERROR, "serve", "scan %s: could not store its result", job->id);
+    if(dast_store_scan_transition(st, job->id, "running", "failed",
+                                  "the service could not store this scan's result",
+                                  dast__now_ms(), NULL))
+      DAST_LOG(DAST_LOG_ERROR, "serve", "scan %s: could not mark it failed either", job->id);
+  }
+  DAST_LOG(DAST_LOG_INFO, "serve", "scan %s %s: verdict %s, exit %d, %llu requests", job->id,
+           res.status, res.verdict ? res.verdict : "-", res.exit_code,
+           (unsigned long long)res.requests);
 }
 
 /* Removes every "dir/" from msg: error messages name the gate files, and the
@@ -295,6 +315,49 @@ static void strip_dir(char *msg, const char *dir)
   while((p = strstr(msg, prefix))) memmove(p, p + pl, strlen(p + pl) + 1);
 }
 
+/* Rewrites a gate error in the request's vocabulary: "--fail-on: x" →
+ * "gate.fail_on: x", "suppressions: x" → "gate.suppressions: x". */
+static void gate_msg(const char *err, char *out, size_t outlen)
+{
+  static const char *const map[][2] = {
+    {"--fail-on", "gate.fail_on"},     {"--exit-code-fail", "gate.exit_code_fail"},
+    {"policy", "gate.policy"},         {"suppressions", "gate.suppressions"},
+    {"baseline.json", "gate.baseline"}, {"gate.", ""}};
+  for(size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+    size_t n = strlen(map[i][0]);
+    if(!strncmp(err, map[i][0], n)) {
+      snprintf(out, outlen, "%s%s", map[i][1], err + (map[i][1][0] ? n : 0));
+      return;
+    }
+  }
+  snprintf(out, outlen, "gate: %s", err);
+}
+
+/* Dry-runs the gate with the request's options and inline files, so a bad
+ * policy, suppression list, baseline or threshold is a 400 at submission
+ * rather than a failed scan after a long queue.  A baseline given by scan id
+ * is resolved here, once: the scan is gated against that report even if
+ * the baseline scan is deleted later. */
+static int vet_gate(struct dast_service *svc, struct dast__job *job, char *errbuf, size_t errlen)
+{
+  char dir[] = "/tmp/dastgate-gate-XXXXXX";
+  char err[512] = "";
+  struct dast_gate *g = NULL;
+  dast_err e = prepare_files(job, svc->store, dir, err, sizeof(err));
+  if(!e && dast_gate_new(&job->cfg, &g, err, sizeof(err))) e = DAST_EPARSE;
+  dast_gate_free(g);
+  remove_files(job, dir);
+  char **paths[] = {&job->cfg.policy_file, &job->cfg.suppressions_file, &job->cfg.baseline_file};
+  for(size_t i = 0; i < 3; i++) {
+    free(*paths[i]); /* the worker writes its own copies when the scan runs */
+    *paths[i] = NULL;
+  }
+  if(!e) return 0;
+  strip_dir(err, dir);
+  gate_msg(err, errbuf, errlen);
+  return e == DAST_EIO && !strstr(err, "scan_id") ? 500 : 400;
+}
+
 static void run_job(struct dast_service *svc, struct dast_store *st, struct dast__job *job)
 {
   bool moved = false;
@@ -303,6 +366,7 @@ static void run_job(struct dast_service *svc, struct dast_store *st, struct dast
     DAST_LOG(DAST_LOG_WARN, "serve", "scan %s: no longer queued; skipped", job->id);
     return;
   }
+  DAST_LOG(DAST_LOG_INFO, "serve", "scan %s started: %s", job->id, job->cfg.target);
   char err[512] = "";
   char dir[] = "/tmp/dastgate-scan-XXXXXX";
   json_t *report = NULL;
@@ -422,15 +486,20 @@ static dast_err check_opts(struct dast_service *svc, const struct dast_service_o
     snprintf(errbuf, errlen, "at least one --allow-target REGEX is required");
     return DAST_EINVAL;
   }
-  svc->allow = dast_calloc(n, sizeof(*svc->allow));
+  svc->allow = dast_calloc(n, sizeof(struct dast_re *));
   svc->allow_src = dast_calloc(n, sizeof(*svc->allow_src));
   for(size_t i = 0; i < n; i++) {
     char msg[160];
-    if(dast_re_compile(o->allow_targets[i], 0, &svc->allow[i], msg, sizeof(msg))) {
+    /* anchored at the start of the URL: "example\.com" must not allow
+     * "http://evil.test/?example.com" */
+    char *anchored = dast_aprintf("^(?:%s)", o->allow_targets[i]);
+    dast_err re_err = dast_re_compile(anchored, 0, &svc->allow[i], msg, sizeof(msg));
+    if(re_err) {
+      free(anchored);
       snprintf(errbuf, errlen, "--allow-target '%s': %s", o->allow_targets[i], msg);
       return DAST_EINVAL;
     }
-    svc->allow_src[i] = dast_strdup(o->allow_targets[i]);
+    svc->allow_src[i] = anchored;
     svc->nallow++;
   }
   return DAST_OK;
@@ -466,11 +535,15 @@ static dast_err bind_http(struct dast_service *svc, char *errbuf, size_t errlen)
              strerror(errno));
     return DAST_ENET;
   }
-  struct sockaddr_storage ss;
-  socklen_t sl = sizeof(ss);
-  if(!getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&ss, &sl))
-    svc->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                               : ((struct sockaddr_in *)&ss)->sin_port);
+  union {
+    struct sockaddr sa;
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+  } u;
+  memset(&u, 0, sizeof(u));
+  socklen_t sl = sizeof(u);
+  if(!getsockname(evhttp_bound_socket_get_fd(sock), &u.sa, &sl))
+    svc->port = ntohs(u.sa.sa_family == AF_INET6 ? u.in6.sin6_port : u.in4.sin_port);
   dast__api_install(svc);
   return DAST_OK;
 }
@@ -501,9 +574,30 @@ static void requeue(struct dast_service *svc, const json_t *ids)
   }
 }
 
+/* Two services on one database would each take the other's running scans
+ * for interrupted ones: the second is refused.  The kernel drops the lock
+ * when the process dies, so a crash never blocks the restart. */
+static dast_err lock_db(struct dast_service *svc, char *errbuf, size_t errlen)
+{
+  char *path = dast_aprintf("%s.lock", svc->db_path);
+  svc->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  dast_err e = DAST_OK;
+  if(svc->lock_fd < 0) {
+    snprintf(errbuf, errlen, "cannot open %s: %s", path, strerror(errno));
+    e = DAST_EIO;
+  } else if(flock(svc->lock_fd, LOCK_EX | LOCK_NB)) {
+    snprintf(errbuf, errlen, "another dastgate serve is using the database %s", svc->db_path);
+    e = DAST_EINVAL;
+  }
+  free(path);
+  return e;
+}
+
 static dast_err start(struct dast_service *svc, char *errbuf, size_t errlen)
 {
-  dast_err e = dast_store_open(svc->db_path, &svc->store, errbuf, errlen);
+  dast_err e = lock_db(svc, errbuf, errlen);
+  if(e) return e;
+  e = dast_store_open(svc->db_path, &svc->store, errbuf, errlen);
   json_t *ids = NULL;
   if(!e) e = dast_store_recover(svc->store, svc->opts.requeue_interrupted, dast__now_ms(), &ids);
   if(e) {
@@ -532,6 +626,7 @@ dast_err dast_service_new(const struct dast_service_opts *opts, struct dast_serv
   if(errlen) *errbuf = '\0';
   pthread_once(&evthread_once, evthread_setup);
   struct dast_service *svc = dast_calloc(1, sizeof(*svc));
+  svc->lock_fd = -1;
   pthread_mutex_init(&svc->mu, NULL);
   pthread_cond_init(&svc->cv, NULL);
   svc->opts = *opts;
@@ -610,6 +705,7 @@ void dast_service_free(struct dast_service *svc)
   if(svc->stop_ev) event_free(svc->stop_ev);
   if(svc->base) event_base_free(svc->base);
   dast_store_close(svc->store);
+  if(svc->lock_fd >= 0) close(svc->lock_fd); /* releases the flock */
   for(size_t i = 0; i < svc->nallow; i++) {
     dast_re_free(svc->allow[i]);
     free(svc->allow_src[i]);

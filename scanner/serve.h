@@ -66,6 +66,7 @@ struct dast_service_opts {
   size_t max_body;             /* request body limit (default 1 MiB) */
   int max_queue;               /* queued scans before 503 (default 1000) */
   bool requeue_interrupted;    /* re-run scans a restart interrupted */
+  double max_scan_time;        /* cap on every scan's limits.max_time in seconds, 0 = none */
   const char *checks_dir;      /* optional checks folder for every scan */
   dast_scan_fn run_scan;       /* NULL = dast_scan_run */
 };

@@ -65,6 +65,7 @@ static void send_json(struct evhttp_request *req, int code, json_t *j)
   char *s = json_dumps(j, JSON_COMPACT);
   json_decref(j);
   if(!s) dast_oom();
+  // cppcheck-suppress nullPointerRedundantCheck ; dast_oom() does not return
   send_text(req, code, "application/json", s, strlen(s));
   free(s);
 }
@@ -295,7 +296,7 @@ static void overlay_progress(struct dast_service *svc, json_t *scan)
     json_object_set_new(p, "queued_requests", json_integer((json_int_t)queued));
     json_object_set_new(p, "elapsed_s", json_real(elapsed));
     /* ETA: queued work at the observed request rate, capped by the budget */
-    double eta = req && elapsed > 0 ? (double)queued * elapsed / (double)req : -1;
+    double eta = req && queued && elapsed > 0 ? (double)queued * elapsed / (double)req : -1;
     if(j->cfg.max_time > 0 && (eta < 0 || eta > j->cfg.max_time - elapsed))
       eta = j->cfg.max_time > elapsed ? j->cfg.max_time - elapsed : 0;
     json_object_set_new(p, "eta_s", eta >= 0 ? json_real(eta) : json_null());

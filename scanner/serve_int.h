@@ -45,6 +45,7 @@ struct dast_service {
   char **allow_src;
   size_t nallow;
   char *db_path, *checks_dir;
+  int lock_fd;                   /* flock on DB.lock: one service per database */
   dast_scan_fn run_scan;
 
   struct event_base *base;

@@ -4,6 +4,7 @@
  * until SIGINT/SIGTERM and shuts down cleanly (running scans become
  * `interrupted` with their partial reports).  Returns exit codes; never
  * calls exit(). */
+#include <curl/curl.h>
 #include <event2/event.h>
 #include <errno.h>
 #include <signal.h>
@@ -20,14 +21,18 @@ static void usage(FILE *f)
         "  --listen HOST:PORT        address to listen on (default 127.0.0.1:8700; port 0 = any)\n"
         "  --db FILE                 SQLite database (default dastgate.db)\n"
         "  --token-file FILE         bearer token for /api (else env DASTGATE_TOKEN)\n"
-        "  --allow-target REGEX      targets scans may reach (repeatable, required)\n"
+        "  --allow-target REGEX      URLs scans may reach, matched from the URL's start\n"
+        "                            (repeatable, required)\n"
         "  --max-parallel N          scans run at once (default 2)\n"
         "  --max-queue N             queued scans before 503 (default 1000)\n"
         "  --max-body BYTES          request body limit (default 1048576)\n"
         "  --checks-dir DIR          extra checks folder for every scan\n"
+        "  --max-scan-time SECONDS   cap every scan's time budget (default: none)\n"
         "  --requeue-interrupted     re-run scans a restart interrupted (without auth)\n"
         "  --insecure-no-auth        no token (only on a loopback address)\n"
         "  --port-file FILE          write the bound port here once listening\n"
+        "  --healthcheck             probe http://LISTEN/healthz and exit 0 if healthy (for\n"
+        "                            container HEALTHCHECKs; 0.0.0.0 probes 127.0.0.1)\n"
         "  -v, --verbose / -q, --quiet\n",
         f);
 }
@@ -37,6 +42,7 @@ struct serve_args {
   struct dast_strlist allow;
   char *token;
   const char *token_file, *port_file;
+  bool healthcheck;
 };
 
 static int read_token(const char *path, char **out, char *errbuf, size_t errlen)
@@ -88,13 +94,15 @@ static int parse_args(int argc, char **argv, struct serve_args *a, char *err, si
       return -1;
     }
     if(!strcmp(f, "--requeue-interrupted")) a->o.requeue_interrupted = true;
+    else if(!strcmp(f, "--healthcheck")) a->healthcheck = true;
     else if(!strcmp(f, "--insecure-no-auth")) a->o.insecure_no_auth = true;
     else if(!strcmp(f, "-v") || !strcmp(f, "--verbose")) dast_log_level_current = DAST_LOG_DEBUG;
     else if(!strcmp(f, "-q") || !strcmp(f, "--quiet")) dast_log_level_current = DAST_LOG_ERROR;
     else {
       static const char *const valued[] = {"--listen", "--db", "--token-file", "--allow-target",
                                            "--max-parallel", "--max-queue", "--max-body",
-                                           "--checks-dir", "--port-file", NULL};
+                                           "--checks-dir", "--port-file", "--max-scan-time",
+                                           NULL};
       size_t k = 0;
       while(valued[k] && strcmp(f, valued[k])) k++;
       if(!valued[k]) {
@@ -123,11 +131,53 @@ static int parse_args(int argc, char **argv, struct serve_args *a, char *err, si
         else a->o.max_body = (size_t)n;
         break;
       case 7: a->o.checks_dir = v; break;
-      default: a->port_file = v; break;
+      case 8: a->port_file = v; break;
+      default: {
+        char *end;
+        double d = strtod(v, &end);
+        if(*end || !(d > 0) || d > 1e7) {
+          snprintf(err, errlen, "serve: %s '%s': expected seconds > 0", f, v);
+          return 3;
+        }
+        a->o.max_scan_time = d;
+        break;
+      }
       }
     }
   }
   return 0;
+}
+
+static size_t discard(char *p, size_t sz, size_t n, void *ud)
+{
+  (void)p;
+  (void)ud;
+  return sz * n;
+}
+
+/* GET /healthz on the --listen address: 0 when it answers 200, else 1. */
+static int healthcheck(const char *listen)
+{
+  char host[256];
+  const char *colon = strrchr(listen, ':');
+  if(!colon || (size_t)(colon - listen) >= sizeof(host)) return 1;
+  snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
+  if(!strcmp(host, "0.0.0.0") || !*host) snprintf(host, sizeof(host), "127.0.0.1");
+  else if(!strcmp(host, "[::]")) snprintf(host, sizeof(host), "[::1]");
+  char *url = dast_aprintf("http://%s:%s/healthz", host, colon + 1);
+  CURL *c = curl_easy_init();
+  long code = 0;
+  if(c) {
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 3000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    if(curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_cleanup(c);
+  }
+  if(code != 200) fprintf(stderr, "dastgate serve: %s is not healthy\n", url);
+  free(url);
+  return code == 200 ? 0 : 1;
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *ud)
@@ -180,6 +230,11 @@ int dast_serve_main(int argc, char **argv)
   a.o.db_path = "dastgate.db";
   char err[512] = "";
   int rc = parse_args(argc, argv, &a, err, sizeof(err));
+  if(!rc && a.healthcheck) {
+    rc = healthcheck(a.o.listen ? a.o.listen : "127.0.0.1:8700");
+    dast_strlist_free(&a.allow);
+    return rc;
+  }
   if(!rc && a.token_file) rc = read_token(a.token_file, &a.token, err, sizeof(err));
   if(!rc && !a.token && getenv("DASTGATE_TOKEN") && *getenv("DASTGATE_TOKEN"))
     a.token = dast_strdup(getenv("DASTGATE_TOKEN"));

@@ -36,6 +36,7 @@ struct client {
   bool wait;
   double poll_s, wait_timeout_s;
   char *baseline_scan;
+  char *cacert;      /* CA bundle for an https:// server, or NULL */
   char err[600];
 };
 
@@ -57,6 +58,7 @@ static void usage(FILE *f)
         "  --poll-interval SECONDS   how often to poll while waiting (default 2)\n"
         "  --wait-timeout SECONDS    give up waiting (exit 2) after this long (default: none)\n"
         "  --baseline-scan ID        gate only on findings new since scan ID on the service\n"
+        "  --server-cacert FILE      CA bundle to verify an https:// --server\n"
         "\n",
         f);
   dast_cli_print_scan_options(f);
@@ -73,6 +75,7 @@ static int extra_cb(const char *name, const char *value, void *ud)
   if(!strcmp(name, "server")) dast_set_str(&c->server, value);
   else if(!strcmp(name, "token-file")) dast_set_str(&c->token_file, value);
   else if(!strcmp(name, "baseline-scan")) dast_set_str(&c->baseline_scan, value);
+  else if(!strcmp(name, "server-cacert")) dast_set_str(&c->cacert, value);
   else {
     double d = strtod(value, &end);
     if(!end || *end || !(d > 0) || d > 86400) return 3;
@@ -135,6 +138,7 @@ static long call(struct client *c, const char *method, const char *path, const c
   curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c->curl, CURLOPT_USERAGENT, "dastgate-submit/" DAST_VERSION);
+  if(c->cacert) curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->cacert);
   char cerr[CURL_ERROR_SIZE] = "";
   curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, cerr);
   CURLcode rc = curl_easy_perform(c->curl);
@@ -366,12 +370,14 @@ static void client_free(struct client *c)
   free(c->token);
   free(c->token_file);
   free(c->baseline_scan);
+  free(c->cacert);
 }
 
 int dast_submit_main(int argc, char **argv)
 {
   static const char *const extra[] = {"server", "token-file", "wait", "poll-interval",
-                                      "wait-timeout", "baseline-scan", NULL};
+                                      "wait-timeout", "baseline-scan", "server-cacert",
+                                      NULL};
   struct client c;
   memset(&c, 0, sizeof(c));
   c.poll_s = 2;

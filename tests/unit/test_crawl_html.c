@@ -2,6 +2,7 @@
  * kind, forms with their fields, inline JS, base href, meta refresh, and
  * hostile input (broken markup, non-UTF-8, deep nesting, huge pages) in
  * bounded time and memory. */
+#include "crawlers/forms.h"
 #include "crawlers/html.h"
 #include "tests/unit/harness.h"
 
@@ -192,6 +193,70 @@ TEST(huge_page_link_cap)
   ASSERT_EQ(g.nurls, 10);
   got_free(&g);
   dast_buf_free(&b);
+}
+
+static char *fv(const char *name, const char *type, const char *def)
+{
+  static char out[64];
+  char *v = dast_form_value(name, type, def);
+  snprintf(out, sizeof(out), "%s", v);
+  free(v);
+  return out;
+}
+
+TEST(plausible_form_values)
+{
+  ASSERT_STREQ(fv("x", "email", ""), "dastgate@example.com");
+  ASSERT_STREQ(fv("x", "number", NULL), "1");
+  ASSERT_STREQ(fv("x", "url", ""), "http://example.com/");
+  ASSERT_STREQ(fv("x", "date", ""), "2024-01-01");
+  ASSERT_STREQ(fv("x", "tel", ""), "5551234567");
+  ASSERT_STREQ(fv("x", "password", ""), "Dastgate1!");
+  ASSERT_STREQ(fv("x", "search", ""), "test");
+  ASSERT_STREQ(fv("x", "checkbox", ""), "on");
+  ASSERT_STREQ(fv("x", "textarea", ""), "dastgate text");
+  ASSERT_STREQ(fv("user_email", "text", ""), "dastgate@example.com");
+  ASSERT_STREQ(fv("zipcode", "text", ""), "12345");
+  ASSERT_STREQ(fv("q", "text", ""), "test");
+  ASSERT_STREQ(fv("token", "hidden", ""), "");          /* hidden stays as served */
+  ASSERT_STREQ(fv("csrf", "hidden", "abc"), "abc");
+  ASSERT_STREQ(fv("color", "select", "blue"), "blue");  /* the selected option */
+  ASSERT_STREQ(fv("whatever", "text", ""), "dastgate");
+}
+
+TEST(form_endpoints_by_method_and_enctype)
+{
+  struct dast_form_field fields[] = {{"csrf", "hidden", "t1"}, {"q", "search", ""},
+                                     {"doc", "file", ""}};
+  struct dast_form f = {"http://h/s?drop=1", "GET", "application/x-www-form-urlencoded", fields, 3, 3};
+  struct dast_endpoint *ep = dast_form_endpoint(&f, "http://h/");
+  ASSERT_STREQ(ep->url, "http://h/s");
+  ASSERT_STREQ(ep->tmpl, "/s?csrf=&q=");
+  ASSERT_EQ(ep->nparams, 2); /* a GET form sends no file */
+  ASSERT_EQ(ep->params[0].kind, DAST_IP_QUERY);
+  ASSERT_STREQ(ep->params[0].value, "t1");
+  ASSERT_STREQ(ep->params[1].type, "search");
+  ASSERT_STREQ(ep->found_on, "http://h/");
+  dast_endpoint_free(ep);
+  f.method = "POST";
+  ep = dast_form_endpoint(&f, NULL);
+  ASSERT_STREQ(ep->tmpl, "/s?drop=");
+  ASSERT_STREQ(ep->content_type, "application/x-www-form-urlencoded");
+  ASSERT_EQ(ep->params[0].kind, DAST_IP_QUERY);
+  ASSERT_EQ(ep->params[1].kind, DAST_IP_FORM);
+  dast_endpoint_free(ep);
+  f.enctype = "multipart/form-data";
+  ep = dast_form_endpoint(&f, NULL);
+  ASSERT_STREQ(ep->content_type, "multipart/form-data");
+  ASSERT_EQ(ep->nparams, 4);
+  ASSERT_EQ(ep->params[3].kind, DAST_IP_MULTIPART);
+  ASSERT_STREQ(ep->params[3].type, "file");
+  struct dast_built b;
+  ASSERT_EQ(dast_endpoint_build(ep, -1, NULL, false, &b), DAST_OK);
+  ASSERT_CONTAINS(b.body, "name=\"csrf\"\r\n\r\nt1\r\n");
+  ASSERT_CONTAINS(b.body, "filename=");
+  dast_built_free(&b);
+  dast_endpoint_free(ep);
 }
 
 TEST(refresh_url_parsing)

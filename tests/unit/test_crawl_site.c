@@ -29,7 +29,9 @@ struct site {
   int port, oos_port;
   int oos_hits, logout_hits, calendar_hits, item_hits, login_posts, login_ok, member_hits;
   int member_denied, form_posts;
+  char json_body[256];    /* last body POSTed to /api/comment */
   int expire_after;       /* expire the session after this many member pages (0 = never) */
+  bool soft_logout;       /* logged out: 200 with a login form instead of a redirect */
   char tokens[MAX_TOKENS][24];
   int ntokens;
   char session[32];       /* the valid session id, "" when none */
@@ -98,9 +100,11 @@ static bool serve_file(struct site *s, struct evhttp_request *req, const char *p
     (void)dast_buf_adds(&out, port);
     p = m + 5;
   }
-  if(!strcmp(path, "/index.html") || !strcmp(path, "/"))
+  if(!strcmp(path, "/index.html") || !strcmp(path, "/")) {
     evhttp_add_header(evhttp_request_get_output_headers(req), "Link",
                       "</from-link-header>; rel=\"preload\"");
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Set-Cookie", "pref=dark; Path=/");
+  }
   send_body(req, 200, ctype_of(file), out.data ? out.data : "", out.len);
   dast_buf_free(&out);
   dast_buf_free(&b);
@@ -181,7 +185,12 @@ static void members(struct site *s, struct evhttp_request *req, const char *path
 {
   if(!has_session(s, req)) {
     s->member_denied++;
-    redirect(req, "/login");
+    if(s->soft_logout)
+      send_str(req, 200, "text/html", "<html><body>Please sign in: <form method='post' action='/login'>"
+                                      "<input name='user'><input type='password' name='pass'>"
+                                      "</form></body></html>");
+    else
+      redirect(req, "/login");
     return;
   }
   s->member_hits++;
@@ -226,7 +235,8 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     else login_page(s, req);
   } else if(!strncmp(path, "/members/", 9)) {
     members(s, req, path);
-  } else if(!strcmp(path, "/logout") || !strncmp(path, "/account/delete", 15)) {
+  } else if(!strcmp(path, "/logout") || !strncmp(path, "/account/delete", 15) ||
+            !strcmp(path, "/profile/removeAvatar")) {
     s->logout_hits++;
     s->session[0] = '\0';
     redirect(req, "/");
@@ -259,10 +269,26 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     send_str(req, 200, "application/json", buf);
   } else if(!strncmp(path, "/api/detail/", 12) || !strcmp(path, "/api/inline-data")) {
     send_str(req, 200, "application/json", "{\"ok\": true, \"note\": \"not a url\"}");
-  } else if(!strcmp(path, "/search") || !strcmp(path, "/from-link-header")) {
+  } else if(!strcmp(path, "/wide")) { /* 3000 links of 3000 templates */
+    struct dast_buf w;
+    dast_buf_init(&w, 0);
+    for(int i = 0; i < 3000; i++) (void)dast_buf_printf(&w, "<a href='/w/p-%d'>x</a>", i);
+    send_body(req, 200, "text/html", w.data, w.len);
+    dast_buf_free(&w);
+  } else if(!strcmp(path, "/from-link-header")) { /* echoes the User-Agent */
+    const char *ua = evhttp_find_header(evhttp_request_get_input_headers(req), "User-Agent");
+    snprintf(buf, sizeof(buf), "<html><body>Your browser: %.200s</body></html>", ua ? ua : "-");
+    send_str(req, 200, "text/html", buf);
+  } else if(!strcmp(path, "/search")) {
     send_str(req, 200, "text/html", "<html><body>results</body></html>");
+  } else if(!strcmp(path, "/api/comment") && cmd == EVHTTP_REQ_POST) {
+    char *body = body_of(req);
+    snprintf(s->json_body, sizeof(s->json_body), "%s", body);
+    free(body);
+    send_str(req, 201, "application/json", "{\"id\": 9}");
   } else if(!strcmp(path, "/contact") || !strcmp(path, "/upload")) {
-    s->form_posts += cmd == EVHTTP_REQ_POST;
+    const char *ref = evhttp_find_header(evhttp_request_get_input_headers(req), "Referer");
+    s->form_posts += cmd == EVHTTP_REQ_POST && ref && strstr(ref, "127.0.0.1");
     send_str(req, 200, "text/html", "<html><body>thanks</body></html>");
   } else {
     return false;
@@ -431,13 +457,37 @@ TEST(crawl_finds_every_endpoint)
   ASSERT_GE(r.st.relogins, 1);
   ASSERT_LE(r.st.relogins, 5);
   ASSERT_GE(r.s.login_ok, 2);
+  /* a page that echoes the User-Agent gets it as an insertion point, others don't */
+  struct dast_endpoint *const *all;
+  size_t nall = dast_crawler_endpoints(r.crawler, &all);
+  for(size_t i = 0; i < nall; i++) {
+    bool ua = false;
+    for(size_t k = 0; k < all[i]->nparams; k++)
+      ua |= all[i]->params[k].kind == DAST_IP_HEADER && !strcmp(all[i]->params[k].name, "User-Agent");
+    ASSERT_EQ(ua, !strcmp(all[i]->tmpl, "/from-link-header"));
+  }
+  /* the site's own cookie is an insertion point of every crawled endpoint;
+   * the session cookie of none; API operations keep their spec's params */
+  for(size_t i = 0; i < nall; i++) {
+    bool pref = false, sid = false;
+    for(size_t k = 0; k < all[i]->nparams; k++) {
+      pref |= all[i]->params[k].kind == DAST_IP_COOKIE && !strcmp(all[i]->params[k].name, "pref");
+      sid |= all[i]->params[k].kind == DAST_IP_COOKIE && !strcmp(all[i]->params[k].name, "sid");
+    }
+    ASSERT(!sid);
+    ASSERT_EQ(pref, all[i]->source != DAST_SRC_OPENAPI);
+  }
   /* every members page was finally fetched logged in */
   struct dast_endpoint *const *eps;
   size_t n = dast_crawler_endpoints(r.crawler, &eps);
   for(size_t i = 0; i < n; i++)
     if(!strncmp(eps[i]->tmpl, "/members/", 9)) ASSERT_EQ(eps[i]->status, 200);
-  /* forms were submitted once per shape */
+  /* forms were submitted once per shape, the JS JSON call once */
   ASSERT_EQ(r.s.form_posts, 2);
+  ASSERT_CONTAINS(r.s.json_body, "\"text\":");
+  ASSERT_CONTAINS(r.s.json_body, "\"rating\":");
+  ASSERT_CONTAINS(r.s.log.data, "POST /api/comment\n");
+  ASSERT(!strstr(strstr(r.s.log.data, "POST /api/comment\n") + 1, "POST /api/comment\n"));
   ASSERT_GE(r.st.by_source[DAST_SRC_OPENAPI], 3);
   ASSERT_GE(r.st.by_source[DAST_SRC_JS], 3);
   ASSERT_GE(r.st.forms, 4);
@@ -450,6 +500,28 @@ TEST(crawl_finds_every_endpoint)
     fprintf(stderr, "  pages %zu endpoints %zu templates %zu oos %zu dangerous %zu trap %zu relogins %d\n",
             r.st.pages, r.st.endpoints, r.st.templates, r.st.out_of_scope, r.st.dangerous_skipped,
             r.st.trap_limited, r.st.relogins);
+  site_stop(&r);
+}
+
+TEST(session_lost_without_a_redirect)
+{
+  struct run r;
+  site_start(&r);
+  r.s.expire_after = 2;
+  r.s.soft_logout = true;
+  r.cfg.login_url = dast_aprintf("http://127.0.0.1:%d/login", r.s.port);
+  r.cfg.login_data = dast_strdup("user=alice&pass=s3cret");
+  r.cfg.logged_in_regex = dast_strdup("Welcome alice");
+  char err[512] = "";
+  ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
+  ASSERT(r.st.login_ok);
+  ASSERT_GE(r.st.relogins, 1);
+  ASSERT_GE(r.s.login_ok, 2);
+  ASSERT(in_inventory(r.crawler, "GET", "/members/profile"));
+  ASSERT(in_inventory(r.crawler, "GET", "/members/orders/{n}"));
+  /* every members template was served logged in at least once */
+  ASSERT_GE(r.s.member_hits, 4);
+  ASSERT_EQ(r.s.logout_hits, 0);
   site_stop(&r);
 }
 
@@ -519,6 +591,31 @@ TEST(invalid_openapi_is_a_clear_error)
   site_stop(&r);
 }
 
+static void stop_timer(struct dast_engine *eng, void *ud)
+{
+  (void)eng;
+  dast_crawler_stop(ud);
+}
+
+TEST(stop_ends_the_crawl)
+{
+  struct run r;
+  site_start(&r);
+  char err[512] = "";
+  if(dast_scope_new(&r.cfg, &r.scope, err, sizeof(err))) abort();
+  if(dast_engine_new(r.s.base, &r.cfg, r.scope, &r.eng, err, sizeof(err))) abort();
+  ASSERT_EQ(dast_crawler_new(r.eng, &r.cfg, &r.crawler, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(dast_crawler_start(r.crawler, err, sizeof(err)), DAST_OK);
+  dast_crawler_stats(r.crawler, &r.st);
+  ASSERT_GE(r.st.queued + r.st.in_flight, 1);
+  ASSERT_EQ(dast_engine_later(r.eng, 0, stop_timer, r.crawler), DAST_OK);
+  ASSERT_EQ(dast_engine_run(r.eng), DAST_OK);
+  dast_crawler_stats(r.crawler, &r.st);
+  ASSERT_LE(r.st.pages, 4); /* only what was in flight */
+  ASSERT_EQ(r.st.in_flight, 0);
+  site_stop(&r);
+}
+
 TEST(limits_are_honoured)
 {
   struct run r;
@@ -527,6 +624,21 @@ TEST(limits_are_honoured)
   char err[512] = "";
   ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
   ASSERT_LE(r.st.pages, 5);
+  site_stop(&r);
+  site_start(&r);
+  r.cfg.max_pages = 1; /* frontier cap: 4 * 1 + 1000, far above this site */
+  ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(r.st.pages, 1);
+  ASSERT_EQ(r.st.frontier_full, 0);
+  ASSERT_GE(r.st.queued, 10); /* what it found but could not visit */
+  site_stop(&r);
+  site_start(&r);
+  free(r.cfg.target);
+  r.cfg.target = dast_aprintf("http://127.0.0.1:%d/wide", r.s.port);
+  r.cfg.max_pages = 2;
+  ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
+  ASSERT_GE(r.st.frontier_full, 1900);
+  ASSERT_LE(r.st.queued, 4 * 2 + 1000);
   site_stop(&r);
   site_start(&r);
   r.cfg.max_depth = 0;

@@ -46,6 +46,8 @@ TEST(templates_collapse_ids_and_sort_names)
               "/u/{uuid}/posts/{date}", &failed);
   expect_tmpl("http://h/f/0123456789abcdef0123/x?", "/f/{hex}/x", &failed);
   expect_tmpl("http://h/a%20b?na%6De=1", "/a%20b?name=", &failed);
+  expect_tmpl("http://h/shop/cart;jsessionid=A1B2C3?x=1", "/shop/cart;jsessionid=?x=", &failed);
+  expect_tmpl("http://h/item/7;v=2/x", "/item/{n};v=/x", &failed);
   ASSERT(!failed);
 }
 

@@ -79,6 +79,9 @@ TEST(threshold_parse)
   ASSERT_EQ(dast_gate_parse_threshold("medium:firm", &s, &c), DAST_OK);
   ASSERT_EQ(s, DAST_SEV_MEDIUM);
   ASSERT_EQ(c, DAST_CONF_FIRM);
+  ASSERT_EQ(dast_gate_parse_threshold("Critical:Tentative", &s, &c), DAST_OK);
+  ASSERT_EQ(s, DAST_SEV_CRITICAL);
+  ASSERT_EQ(c, DAST_CONF_TENTATIVE);
   ASSERT_EQ(dast_gate_parse_threshold("off", &s, &c), DAST_OK);
   ASSERT_EQ(s, -1);
   ASSERT_EQ(dast_gate_parse_threshold("hihg", &s, &c), DAST_EINVAL);
@@ -102,7 +105,7 @@ TEST(default_policy_fails_only_confirmed_high)
   ASSERT_EQ(json_integer_value(json_object_get(counts, "below_threshold")), 2);
   ASSERT_EQ(json_integer_value(json_object_get(json_object_get(doc, "gate"), "exit_code")), 1);
   char *reasons = json_dumps(json_object_get(json_object_get(doc, "gate"), "reasons"), 0);
-  ASSERT_CONTAINS(reasons, "sqli-error high:confirmed");
+  ASSERT_CONTAINS(reasons, "high/confirmed sqli-error on GET /a");
   free(reasons);
   json_decref(doc);
   dast_config_free(&cfg);
@@ -209,7 +212,7 @@ TEST(suppression_active_then_expired)
   ASSERT_STREQ(json_string_value(json_object_get(json_object_get(f0, "suppression"), "by")), "alice");
   ASSERT_STREQ(gate_of(doc, 1), "fail"); /* its suppression ended at 06:00 */
   json_t *f1 = json_array_get(json_object_get(doc, "findings"), 1);
-  ASSERT_STREQ(json_string_value(json_object_get(json_object_get(f1, "suppression_expired"), "by")), "bob");
+  ASSERT_STREQ(json_string_value(json_object_get(json_object_get(f1, "expired_suppression"), "by")), "bob");
   ASSERT_EQ(json_integer_value(json_object_get(json_object_get(json_object_get(doc, "gate"), "counts"), "suppression_expired")), 1);
   json_decref(doc);
   /* the next day both count again */
@@ -218,7 +221,8 @@ TEST(suppression_active_then_expired)
   ASSERT_STREQ(gate_of(doc, 0), "fail");
   f0 = json_array_get(json_object_get(doc, "findings"), 0);
   ASSERT(json_object_get(f0, "suppression") == NULL);
-  ASSERT(json_object_get(f0, "suppression_expired") != NULL);
+  ASSERT(json_is_true(json_object_get(f0, "suppression_expired")));
+  ASSERT(json_object_get(f0, "expired_suppression") != NULL);
   json_decref(doc);
   /* all suppressed before 06:00 -> pass */
   doc = mkreport(three_findings(), false, 3);
@@ -293,6 +297,20 @@ TEST(baseline_new_existing_fixed)
   free(dir);
 }
 
+TEST(new_only_without_baseline_says_so)
+{
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  cfg.fail_on_new_only = true;
+  json_t *doc = mkreport(three_findings(), false, 3);
+  ASSERT_EQ(run_gate(&cfg, doc, 0), 1);
+  char *reasons = json_dumps(json_object_get(json_object_get(doc, "gate"), "reasons"), 0);
+  ASSERT_CONTAINS(reasons, "without a baseline: every finding is new");
+  free(reasons);
+  json_decref(doc);
+  dast_config_free(&cfg);
+}
+
 TEST(baseline_matches_across_hosts_and_ports)
 {
   char *dir = fx_tmpdir();
@@ -363,6 +381,8 @@ TEST(failed_login_or_no_response_is_incomplete)
   json_object_set_new(json_object_get(doc, "scan"), "login", json_pack("{s:b, s:b}", "attempted", 1, "ok", 1));
   ASSERT_EQ(run_gate(&cfg, doc, 0), 0);
   json_object_set_new(json_object_get(doc, "coverage"), "responses", json_integer(0));
+  ASSERT_EQ(run_gate(&cfg, doc, 0), 0); /* no request counted either: no engine statistics given */
+  json_object_set_new(json_object_get(doc, "coverage"), "requests", json_integer(40));
   ASSERT_EQ(run_gate(&cfg, doc, 0), 2);
   reasons = json_dumps(json_object_get(json_object_get(doc, "gate"), "reasons"), 0);
   ASSERT_CONTAINS(reasons, "no HTTP response");

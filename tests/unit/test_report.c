@@ -123,6 +123,15 @@ TEST(mask_secrets_structural_and_literal)
   ASSERT_CONTAINS(m, "author: John Smith");    /* "author" is not "authorization" */
   ASSERT_CONTAINS(m, "q=hello&api_token=***&x=1");
   free(m);
+  m = dast_report_mask_secrets(NULL, "GET http://admin:s3cr3t@127.0.0.1:8080/x and https://host/a@b\n"
+                                     "{\"id_token\":\"x\", \"t\": \"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U\"} "
+                                     "eyJ-not-a-token");
+  ASSERT_CONTAINS(m, "http://admin:***@127.0.0.1:8080/x");
+  ASSERT_CONTAINS(m, "https://host/a@b");
+  ASSERT_CONTAINS(m, "\"t\": \"***\"");
+  ASSERT_CONTAINS(m, "eyJ-not-a-token");
+  ASSERT(!strstr(m, "s3cr3t"));
+  free(m);
   ASSERT(dast_report_mask_secrets(NULL, NULL) == NULL);
   m = dast_report_mask_secrets(NULL, "Cookie: a=b; c=d\r\nHost: x");
   ASSERT_STREQ(m, "Cookie: ***\r\nHost: x");
@@ -147,6 +156,25 @@ TEST(hostile_text_becomes_valid_utf8)
   ASSERT(back != NULL);
   json_decref(back);
   free(json);
+  json_decref(doc);
+  fx_free(&x);
+}
+
+TEST(bidi_controls_are_made_visible)
+{
+  struct fixture x;
+  fx_init(&x);
+  free(x.fs[2]->evidence);
+  x.fs[2]->evidence = dast_strdup("safe \xE2\x80\xAEtxt.exe\xE2\x80\xAC done");
+  json_t *doc = fx_gated(&x);
+  for(int f = DAST_FMT_JUNIT; f <= DAST_FMT_HTML; f++) {
+    if(f == DAST_FMT_SARIF) continue; /* JSON: consumers escape */
+    char *out = fx_render(doc, (enum dast_report_format)f);
+    ASSERT(out != NULL);
+    ASSERT(!strstr(out, "\xE2\x80\xAE"));
+    ASSERT_CONTAINS(out, "[U+202E]txt.exe[U+202C]");
+    free(out);
+  }
   json_decref(doc);
   fx_free(&x);
 }

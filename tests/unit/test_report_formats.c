@@ -106,6 +106,26 @@ TEST(junit_golden)
   fx_free(&x);
 }
 
+/* The same with a suppression, an expired one and a baseline. */
+TEST(junit_and_markdown_golden_with_baseline_and_suppressions)
+{
+  struct fixture x;
+  fx_init(&x);
+  char *dir = fx_tmpdir();
+  json_t *doc = fx_gated_rich(&x, dir);
+  char *xml = fx_render(doc, DAST_FMT_JUNIT), *md = fx_render(doc, DAST_FMT_MD);
+  ASSERT(xml && md);
+  ASSERT(golden("junit-baseline.golden.xml", xml));
+  ASSERT(golden("summary-baseline.golden.md", md));
+  ASSERT_CONTAINS(md, "1 suppression expired");
+  ASSERT_CONTAINS(md, "Baseline: 1 new, 4 existing, 1 fixed.");
+  free(xml);
+  free(md);
+  json_decref(doc);
+  cleanup(dir);
+  fx_free(&x);
+}
+
 TEST(markdown_golden)
 {
   struct fixture x;
@@ -248,6 +268,9 @@ TEST(sarif_valid_against_schema)
   ASSERT_CONTAINS(all, "\"baselineState\": \"unchanged\"");
   free(all);
   json_t *r0 = json_array_get(results, 0);
+  const char *uri0 = json_string_value(json_object_get(json_object_get(json_object_get(
+      json_array_get(json_object_get(r0, "locations"), 0), "physicalLocation"), "artifactLocation"), "uri"));
+  ASSERT_STREQ(uri0, "item/%7Bn%7D"); /* the template, not the probed URL with its payload */
   ASSERT_STREQ(json_string_value(json_object_get(r0, "level")), "error");
   ASSERT_STREQ(json_string_value(json_object_get(json_array_get(results, 2), "level")), "warning");
   ASSERT_STREQ(json_string_value(json_object_get(json_array_get(results, 4), "level")), "note");
@@ -335,12 +358,12 @@ TEST(html_renders_in_chromium)
   const char *flags = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
                       "--disable-background-networking --disable-component-update --disable-sync "
                       "--disable-dev-shm-usage --enable-logging=stderr --v=0";
-  char *cmd = dast_aprintf("cd '%s' && timeout 90 %s %s --user-data-dir='%s/profile' --dump-dom 'file://%s' "
+  char *cmd = dast_aprintf("cd '%s' && timeout 45 %s %s --user-data-dir='%s/profile' --dump-dom 'file://%s' "
                            ">'%s/dom.html' 2>'%s/console.log'",
                            dir, chrome, flags, dir, path, dir, dir);
   ASSERT_EQ(fx_sh(cmd), 0);
   free(cmd);
-  cmd = dast_aprintf("cd '%s' && timeout 90 %s %s --user-data-dir='%s/profile' --hide-scrollbars "
+  cmd = dast_aprintf("cd '%s' && timeout 45 %s %s --user-data-dir='%s/profile' --hide-scrollbars "
                      "--window-size=1280,2000 --screenshot='%s/report.png' 'file://%s' >/dev/null 2>>'%s/console.log'",
                      dir, chrome, flags, dir, dir, path, dir);
   ASSERT_EQ(fx_sh(cmd), 0);
