@@ -366,6 +366,7 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.timeout_ms = timeout_ms;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
   if(j->es->own && j->es->csrf < 0 && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
+  else req.flags |= DAST_REQ_JAR_READONLY; /* a probe must not change the session */
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
   if(e) {
     dast_built_free(&b);
@@ -608,7 +609,7 @@ static bool base_submit(struct pl_ep *es)
                            .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
                            .body = b.body, .body_len = b.body_len,
                            .max_redirects = es->a->cfg->max_redirects,
-                           .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : 0};
+                           .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY};
   dast_err e = dast_engine_submit(es->a->eng, &r, base_cb, es);
   dast_built_free(&b);
   if(e) {
