@@ -693,17 +693,31 @@ static bool session_like(const char *name)
   return false;
 }
 
+static bool has_cookie_param(const struct dast_endpoint *ep, const char *name, size_t n)
+{
+  for(size_t i = 0; i < ep->nparams; i++)
+    if(ep->params[i].kind == DAST_IP_COOKIE && strlen(ep->params[i].name) == n &&
+       !strncmp(ep->params[i].name, name, n))
+      return true;
+  return false;
+}
+
+/* A request that carries its own Cookie header does not use the jar, so an
+ * endpoint with cookie insertion points (from the crawler, or added here)
+ * carries every jar cookie explicitly.  Jar cookies become insertion points
+ * of GET endpoints, or of any endpoint that already has cookie points;
+ * session-looking ones are sent but not probed (probing them mostly logs
+ * us out). */
 static void add_jar_cookies(struct pl_ep *es)
 {
   const struct dast_endpoint *ep = es->orig;
-  /* GET pages only, and not the session's own cookies (opaque ids: probing
-   * them mostly logs us out); every other cookie the app set is input */
-  if(strcmp(ep->method, "GET")) return;
-  for(size_t i = 0; i < ep->nparams; i++)
-    if(ep->params[i].kind == DAST_IP_COOKIE) return;
+  bool has = false;
+  for(size_t i = 0; i < ep->nparams; i++) has |= ep->params[i].kind == DAST_IP_COOKIE;
+  if(!has && strcmp(ep->method, "GET")) return;
   char *jar = dast_engine_cookie_header(es->a->eng, ep->url);
   if(!jar || !*jar) {
     free(jar);
+    if(has) es->ep = es->own = dast_endpoint_dup(ep); /* explicit cookies: no jar */
     return;
   }
   struct dast_endpoint *own = dast_endpoint_dup(ep);
@@ -713,19 +727,17 @@ static void add_jar_cookies(struct pl_ep *es)
     char *end = strchr(p, ';');
     if(end) *end = '\0';
     char *eq = strchr(p, '=');
-    if(eq && eq > p) {
+    if(eq && eq > p && !has_cookie_param(own, p, (size_t)(eq - p))) {
       *eq = '\0';
       bool probe = !session_like(p);
-      /* every cookie is sent explicitly (the jar is bypassed); only the
-       * probe-worthy ones are insertion points */
       dast_endpoint_add_param(own, DAST_IP_COOKIE, p, eq + 1, probe ? NULL : "session");
-      n += probe;
+      n++;
     }
     if(!end) break;
     p = end + 1;
   }
   free(jar);
-  if(!n) {
+  if(!n && !has) {
     dast_endpoint_free(own);
     return;
   }
