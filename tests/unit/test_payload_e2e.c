@@ -495,7 +495,7 @@ static void handler(struct evhttp_request *req, void *ud)
   } else if(!strcmp(path, "/prefs")) {
     evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
     send_html(req, 200, "<html><body>saved</body></html>");
-  } else if(!strcmp(path, "/themed")) {
+  } else if(!strcmp(path, "/themed") || !strcmp(path, "/themed2")) {
     /* SELECT css FROM themes WHERE name = '<cookie theme>' */
     const char *c = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
     const char *t = c ? strstr(c, "theme=") : NULL;
@@ -839,8 +839,14 @@ TEST(cookie_set_by_the_app_is_an_insertion_point)
   (void)dast_engine_run(s.eng);
   free(url);
   add_ep(&s, "GET", "/themed", "query", NULL, NULL);
+  /* the crawler already knew one cookie point: the jar's cookies join it */
+  add_ep(&s, "GET", "/themed2", "cookie", "lang", "en");
   add_ep(&s, "GET", "/search-safe", "query", "q", "x");
   scan_run(&s);
+  const struct dast_finding *f2 = find(&s, "sqli-error", "/themed2");
+  if(!f2) dump(&s);
+  ASSERT(f2);
+  ASSERT_STREQ(f2->param, "theme");
   const struct dast_finding *f = find(&s, "sqli-error", "/themed");
   if(!f) dump(&s);
   ASSERT(f);
