@@ -79,6 +79,21 @@ static void finish(struct dast_crawler *c, bool ok)
   DAST_LOG(ok ? DAST_LOG_INFO : DAST_LOG_WARN, "crawl", "login %s (attempt %d)",
            ok ? "succeeded" : "FAILED", c->logins);
   if(!ok) c->st.errors++;
+  /* cookies the site set during the login (a tracking id, a preference)
+   * are not set again on later pages, since the jar sends them: record them
+   * now as site cookies (session-like names are filtered there) */
+  const char *site = c->cfg->target ? c->cfg->target : c->cfg->login_url;
+  if(site) {
+    char *jar = dast_engine_cookie_header(c->eng, site), *p = jar, *tok;
+    while((tok = strsep(&p, ";"))) {
+      while(*tok == ' ') tok++;
+      char *eq = strchr(tok, '=');
+      if(!eq || eq == tok) continue;
+      *eq = '\0';
+      dast__crawl_site_cookie(c, tok, eq + 1);
+    }
+    free(jar);
+  }
   for(size_t i = 0; i < c->nwaiting; i++) dast__crawl_push(c, c->waiting[i]);
   c->nwaiting = 0;
   dast_timer_cb done = c->login_done;

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define PL_WINDOW 4
+#define PL_WINDOW 8
 #define PL_BASE_CAP (1u << 20)
 #define PL_MAX_COOKIE_POINTS 8
 
@@ -325,10 +325,11 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
     free(b.url);
     b.url = dast_strdup(url);
     free(b.method);
-    b.method = dast_strdup("GET");
+    b.method = dast_strdup(j->url_method ? j->url_method : "GET");
     free(b.body);
-    b.body = NULL;
-    b.body_len = 0;
+    b.body = j->url_body ? dast_strdup(j->url_body) : NULL;
+    b.body_len = j->url_body ? strlen(j->url_body) : 0;
+    if(j->url_body) set_header(&b, "Content-Type", "text/plain");
   }
   if(j->target && !strncmp(j->target, "header:", 7) && value) set_header(&b, j->target + 7, value);
   if(j->target && !strcmp(j->target, "body") && value && !url) {
@@ -364,6 +365,10 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.timeout_ms = timeout_ms;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
   if(j->es->own && j->es->csrf < 0 && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
+  /* a probe reads the session but never replaces it: an answer to a payload
+   * (or to a forged Host) that sets a fresh anonymous cookie must not log
+   * the rest of the scan out */
+  req.flags |= DAST_REQ_JAR_READONLY;
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
   if(e) {
     dast_built_free(&b);
@@ -387,6 +392,7 @@ static void ep_free(struct pl_ep *es)
     dast_built_free(&j->planted);
     free(j->pend_value);
     free(j->pend_url);
+    free(j->put_first);
     free(j->note);
     free(j->path_own);
     free(j);
@@ -509,7 +515,7 @@ static char *scope_key(const struct pl_check *c, const struct dast_endpoint *ep,
 /* A check probes parameters unless it only names targets (or is files). */
 static bool param_level(const struct pl_check *c)
 {
-  return (c->ip_mask || !c->ntargets) && c->strategy != PL_S_FILES;
+  return (c->ip_mask || !c->ntargets) && c->strategy != PL_S_FILES && c->strategy != PL_S_PUT;
 }
 
 /* Timing jobs wait for the rest of the endpoint and run one at a time. */

@@ -85,6 +85,9 @@ struct pl_job {
   bool finished;
   struct dast_built sent;      /* the last probe as sent (evidence, curl) */
   struct dast_built planted;   /* stored-xss: the planting request */
+  char *put_first;             /* put: the first file, removed at the end */
+  const char *url_method;      /* for a request to `url`: method and body (NULL: GET) */
+  const char *url_body;
   char *pend_value, *pend_url; /* a probe waiting for a fresh anti-CSRF token */
   int pend_timeout;
   bool refreshed;
@@ -128,6 +131,21 @@ void pl_job_vars(struct pl_job *j);
  * 0 nothing, 1 an unconfirmed finding (a hint), 2 confirmed. */
 int pl_class_state(const struct dast_attack *a, const char *klass, const struct dast_endpoint *ep,
                    long ip);
+
+/* strategies.c: helpers the strategies share */
+/* Appends to the evidence text being built. */
+void pl_job_note(struct pl_job *j, const char *fmt, ...) DAST_PRINTF(2, 3);
+/* Records a candidate finding from this probe (replacing a weaker one). */
+void pl_job_candidate(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s,
+                      const struct pl_hit *hit, enum dast_confidence conf);
+/* Sets the candidate's confidence, evidence (the note) and payload. */
+void pl_job_set_conf(struct pl_job *j, enum dast_confidence conf, const char *payload);
+
+/* files.c */
+void pl_files_start(struct pl_job *j);
+void pl_files_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s);
+void pl_put_start(struct pl_job *j);
+void pl_put_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s);
 
 /* strategies.c */
 void pl_strategy_start(struct pl_job *j);

@@ -168,6 +168,7 @@ enum pl_strategy {
   PL_S_TIMING,      /* two sleep lengths + zero control */
   PL_S_OOB,         /* out-of-band callback */
   PL_S_FILES,       /* per directory/origin file probes vs soft-404 */
+  PL_S_PUT,         /* PUT a file, read it back */
   PL_S_PASSIVE,     /* matchers on every response */
   PL_S_COOKIES,     /* Set-Cookie flags */
   PL_S_FORMS,       /* forms: CSRF tokens, password fields */

@@ -14,8 +14,7 @@
  *             holding twice with fresh numbers.
  *  timing     sleep s1 observed, zero-sleep control not, sleep s2 observed.
  *  oob        payloads carry a unique token URL; a callback hit confirms.
- *  files      per scope: a random path learns the soft-404, then each file
- *             must match its content matcher and differ from the soft-404.
+ *  (files and put live in files.c)
  *
  * A job's `best` finding is handed to the attack when the job finishes. */
 #include "payloads/attack_int.h"
@@ -47,8 +46,7 @@ static bool send_tmpl(struct pl_job *j, const char *tmpl, int timeout_ms)
   return ok;
 }
 
-static void note_add(struct pl_job *j, const char *fmt, ...) DAST_PRINTF(2, 3);
-static void note_add(struct pl_job *j, const char *fmt, ...)
+void pl_job_note(struct pl_job *j, const char *fmt, ...)
 {
   char msg[1024];
   va_list ap;
@@ -61,7 +59,7 @@ static void note_add(struct pl_job *j, const char *fmt, ...)
 }
 
 /* Records a candidate finding from this probe (replacing a weaker one). */
-static void candidate(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s,
+void pl_job_candidate(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s,
                       const struct pl_hit *hit, enum dast_confidence conf)
 {
   if(j->best && j->best->confidence >= conf) return;
@@ -82,7 +80,7 @@ static void candidate(struct pl_job *j, const struct dast_request *req, const st
   j->best = f;
 }
 
-static void set_conf(struct pl_job *j, enum dast_confidence conf, const char *payload)
+void pl_job_set_conf(struct pl_job *j, enum dast_confidence conf, const char *payload)
 {
   if(!j->best) return;
   j->best->confidence = conf;
@@ -139,9 +137,9 @@ static void match_resp(struct pl_job *j, const struct dast_request *req, const s
     }
     free(j->note);
     j->note = NULL;
-    note_add(j, "probe %s matched (HTTP %ld)", shown, s->status);
-    candidate(j, req, s, &hit, c->confidence);
-    set_conf(j, j->best->confidence, shown);
+    pl_job_note(j, "probe %s matched (HTTP %ld)", shown, s->status);
+    pl_job_candidate(j, req, s, &hit, c->confidence);
+    pl_job_set_conf(j, j->best->confidence, shown);
     if(!c->confirm) {
       pl_job_finish(j);
       break;
@@ -151,12 +149,12 @@ static void match_resp(struct pl_job *j, const struct dast_request *req, const s
     break;
   case 1:
     if(m) {
-      note_add(j, "independent probe %s with fresh values matched too", shown);
+      pl_job_note(j, "independent probe %s with fresh values matched too", shown);
       if(c->ncontrols) {
         j->ci = 0;
         match_control(j);
       } else {
-        set_conf(j, DAST_CONF_CONFIRMED, NULL);
+        pl_job_set_conf(j, DAST_CONF_CONFIRMED, NULL);
         pl_job_finish(j);
       }
       break;
@@ -165,25 +163,25 @@ static void match_resp(struct pl_job *j, const struct dast_request *req, const s
       match_confirm(j);
       break;
     }
-    note_add(j, "not reproduced by a second probe");
-    set_conf(j, DAST_CONF_TENTATIVE, NULL);
+    pl_job_note(j, "not reproduced by a second probe");
+    pl_job_set_conf(j, DAST_CONF_TENTATIVE, NULL);
     j->pi++;
     match_probe(j);
     break;
   case 2:
     if(m) {
-      note_add(j, "but control %s matched as well", shown);
-      set_conf(j, DAST_CONF_TENTATIVE, NULL);
+      pl_job_note(j, "but control %s matched as well", shown);
+      pl_job_set_conf(j, DAST_CONF_TENTATIVE, NULL);
       j->pi++;
       match_probe(j);
       break;
     }
-    note_add(j, "control %s did not match", shown);
+    pl_job_note(j, "control %s did not match", shown);
     if(++j->ci < c->ncontrols) {
       match_control(j);
       break;
     }
-    set_conf(j, DAST_CONF_CONFIRMED, NULL);
+    pl_job_set_conf(j, DAST_CONF_CONFIRMED, NULL);
     pl_job_finish(j);
     break;
   }
@@ -244,10 +242,10 @@ static void xss_resp(struct pl_job *j, const struct dast_request *req, const str
                            .len = strlen(j->v.canary), .set = p != NULL};
       free(j->note);
       j->note = NULL;
-      note_add(j, "reflected in %s context; payload %s parsed as markup by libxml2",
+      pl_job_note(j, "reflected in %s context; payload %s parsed as markup by libxml2",
                pl_ctx_name(cx), shown);
-      candidate(j, req, s, &hit, DAST_CONF_FIRM);
-      set_conf(j, DAST_CONF_FIRM, shown);
+      pl_job_candidate(j, req, s, &hit, DAST_CONF_FIRM);
+      pl_job_set_conf(j, DAST_CONF_FIRM, shown);
       pl_job_vars(j);
       j->v.tag = j->refl[j->ri].tag[0] ? j->refl[j->ri].tag : NULL;
       j->step = 2;
@@ -258,11 +256,11 @@ static void xss_resp(struct pl_job *j, const struct dast_request *req, const str
     }
   } else {
     if(exec) {
-      note_add(j, "second canary %s also became markup", j->v.canary);
-      set_conf(j, DAST_CONF_CONFIRMED, NULL);
+      pl_job_note(j, "second canary %s also became markup", j->v.canary);
+      pl_job_set_conf(j, DAST_CONF_CONFIRMED, NULL);
       pl_job_finish(j);
     } else {
-      note_add(j, "second canary not reproduced");
+      pl_job_note(j, "second canary not reproduced");
       j->pi++;
       xss_next(j);
     }
@@ -337,15 +335,15 @@ static void stored_resp(struct pl_job *j, const struct dast_request *req,
                            .len = strlen(j->v.canary), .set = p != NULL};
       free(j->note);
       j->note = NULL;
-      note_add(j, "canary %s submitted here was served as markup by a later GET of %s",
+      pl_job_note(j, "canary %s submitted here was served as markup by a later GET of %s",
                j->v.canary, j->path_own);
       /* the finding names the planting request, with the page as response */
       struct dast_request preq = {.method = j->planted.method, .url = j->planted.url,
                                   .headers = (const char *const *)j->planted.headers,
                                   .nheaders = j->planted.nheaders, .body = j->planted.body,
                                   .body_len = j->planted.body_len};
-      candidate(j, j->planted.url ? &preq : req, s, &hit, DAST_CONF_FIRM);
-      set_conf(j, DAST_CONF_FIRM, j->c->payloads[0]);
+      pl_job_candidate(j, j->planted.url ? &preq : req, s, &hit, DAST_CONF_FIRM);
+      pl_job_set_conf(j, DAST_CONF_FIRM, j->c->payloads[0]);
     }
     pl_job_vars(j);
     j->step = 2;
@@ -354,8 +352,8 @@ static void stored_resp(struct pl_job *j, const struct dast_request *req,
   case 3:
     if(exec) {
       stored_mark_found(j, j->v.canary);
-      note_add(j, "a second canary %s planted the same way was served as markup too", j->v.canary);
-      set_conf(j, DAST_CONF_CONFIRMED, NULL);
+      pl_job_note(j, "a second canary %s planted the same way was served as markup too", j->v.canary);
+      pl_job_set_conf(j, DAST_CONF_CONFIRMED, NULL);
     }
     break;
   }
@@ -433,18 +431,18 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
     if(j->round == 0) {
       free(j->note);
       j->note = NULL;
-      note_add(j, "true %s / false %s / true: %s", pt, pf, why);
+      pl_job_note(j, "true %s / false %s / true: %s", pt, pf, why);
       struct pl_hit hit = {0};
-      candidate(j, req, &j->keep[1], &hit, DAST_CONF_TENTATIVE);
-      set_conf(j, DAST_CONF_TENTATIVE, pt);
+      pl_job_candidate(j, req, &j->keep[1], &hit, DAST_CONF_TENTATIVE);
+      pl_job_set_conf(j, DAST_CONF_TENTATIVE, pt);
       j->round = 1;
       j->step = 0;
       for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
       pl_job_vars(j);
       bool_send(j);
     } else {
-      note_add(j, "held again with fresh numbers (%s / %s): %s", pt, pf, why);
-      set_conf(j, DAST_CONF_CONFIRMED, NULL);
+      pl_job_note(j, "held again with fresh numbers (%s / %s): %s", pt, pf, why);
+      pl_job_set_conf(j, DAST_CONF_CONFIRMED, NULL);
       pl_job_finish(j);
     }
   } else {
@@ -460,6 +458,8 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
 }
 
 /* ---- timing ---- */
+
+#define PL_TIMING_MAX_BASE_US 1000000u
 
 bool pl_timing_delayed(uint64_t base_us, unsigned sleep_s, uint64_t t_us)
 {
@@ -505,10 +505,10 @@ static void timing_resp(struct pl_job *j, const struct dast_request *req,
     if(pl_timing_delayed(base, j->s1, t) && !timed_out) {
       free(j->note);
       j->note = NULL;
-      note_add(j, "baseline %.2fs; %s took %.2fs", (double)base / 1e6, shown, (double)t / 1e6);
+      pl_job_note(j, "baseline %.2fs; %s took %.2fs", (double)base / 1e6, shown, (double)t / 1e6);
       struct pl_hit hit = {0};
-      candidate(j, req, s, &hit, DAST_CONF_TENTATIVE);
-      set_conf(j, DAST_CONF_TENTATIVE, shown);
+      pl_job_candidate(j, req, s, &hit, DAST_CONF_TENTATIVE);
+      pl_job_set_conf(j, DAST_CONF_TENTATIVE, shown);
       j->t1 = t;
       j->v.sleep = 0;
       j->step = 1;
@@ -519,13 +519,13 @@ static void timing_resp(struct pl_job *j, const struct dast_request *req,
     }
   } else if(j->step == 1) {
     if(pl_timing_control_ok(base, j->s1, t)) {
-      note_add(j, "zero-sleep control took %.2fs", (double)t / 1e6);
+      pl_job_note(j, "zero-sleep control took %.2fs", (double)t / 1e6);
       j->t0 = t;
       j->v.sleep = j->s2;
       j->step = 2;
       (void)send_tmpl(j, j->c->payloads[j->pi], timing_timeout(j, j->s2));
     } else {
-      note_add(j, "but the zero-sleep control was slow too (%.2fs)", (double)t / 1e6);
+      pl_job_note(j, "but the zero-sleep control was slow too (%.2fs)", (double)t / 1e6);
       dast_finding_free(j->best);
       j->best = NULL;
       j->pi++;
@@ -533,11 +533,14 @@ static void timing_resp(struct pl_job *j, const struct dast_request *req,
     }
   } else {
     if(pl_timing_delayed(base, j->s2, t) && !timed_out && t >= j->t0 + (uint64_t)j->s2 * 700000u) {
-      note_add(j, "%s took %.2fs", shown, (double)t / 1e6);
-      set_conf(j, DAST_CONF_CONFIRMED, NULL);
+      pl_job_note(j, "%s took %.2fs", shown, (double)t / 1e6);
+      pl_job_set_conf(j, DAST_CONF_CONFIRMED, NULL);
       pl_job_finish(j);
     } else {
-      note_add(j, "second sleep of %us not observed (%.2fs)", j->s2, (double)t / 1e6);
+      pl_job_note(j, "second sleep of %us not observed (%.2fs)", j->s2, (double)t / 1e6);
+      /* one slow answer that did not repeat is noise, not a finding */
+      dast_finding_free(j->best);
+      j->best = NULL;
       j->pi++;
       timing_probe(j);
     }
@@ -582,92 +585,6 @@ static void oob_resp(struct pl_job *j, const struct dast_request *req)
   oob_probe(j);
 }
 
-/* ---- files ---- */
-
-/* The URL prefix the job's paths are appended to: the endpoint's
- * directory, or its origin for origin-scoped checks. */
-static char *files_prefix(const struct pl_job *j)
-{
-  const char *url = j->es->ep->url;
-  const char *h = strstr(url, "://");
-  const char *path = h ? strchr(h + 3, '/') : NULL;
-  if(!path) return dast_aprintf("%s/", url);
-  if(j->c->scope == PL_SCOPE_ORIGIN) return dast_aprintf("%.*s/", (int)(path - url), url);
-  const char *last = strrchr(path, '/');
-  return dast_strndup(url, (size_t)(last - url) + 1);
-}
-
-static void files_next(struct pl_job *j)
-{
-  while(j->pi < j->c->npaths) {
-    const char *p = j->c->paths[j->pi].path;
-    const char *file = strrchr(j->es->ep->url, '/');
-    if(strstr(p, "$[file]") && (!file || !file[1])) {
-      j->pi++; /* no file name to derive a backup name from */
-      continue;
-    }
-    char *prefix = files_prefix(j);
-    char *rel = pl_expand(p, &j->v);
-    free(j->path_own);
-    j->path_own = dast_aprintf("%s%s", prefix, rel);
-    free(prefix);
-    free(rel);
-    j->step = 1;
-    if(!pl_job_send(j, NULL, j->path_own, 0)) break;
-    return;
-  }
-  pl_job_finish(j);
-}
-
-static void files_start(struct pl_job *j)
-{
-  pl_job_vars(j);
-  char *prefix = files_prefix(j);
-  free(j->path_own);
-  j->path_own = dast_aprintf("%s%s.txt", prefix, j->v.canary);
-  free(prefix);
-  j->step = 0;
-  if(!pl_job_send(j, NULL, j->path_own, 0)) pl_job_finish(j);
-}
-
-static void files_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s)
-{
-  if(j->step == 0) {
-    pl_subject_copy(&j->keep[0], s, 1u << 20); /* the soft-404 */
-    j->pi = 0;
-    files_next(j);
-    return;
-  }
-  const struct pl_path *p = &j->c->paths[j->pi];
-  const struct pl_subject *soft = &j->keep[0];
-  struct pl_hit hit = {0};
-  bool m = s->status && pl_match(p->match, s, soft, &j->v, &hit);
-  if(m && soft->status && pl_match(p->match, soft, NULL, &j->v, NULL)) m = false;
-  if(m && soft->status == s->status && soft->status >= 200 && soft->status < 300) {
-    struct pl_tokens a, b;
-    pl_tokens_make(&a, s->body, s->body_len, NULL, 0);
-    pl_tokens_make(&b, soft->body, soft->body_len, NULL, 0);
-    double sim = pl_similarity(&a, &b, NULL);
-    pl_tokens_free(&a);
-    pl_tokens_free(&b);
-    if(sim >= 0.9) m = false; /* the soft-404 page again */
-  }
-  if(m) {
-    const char *h = strstr(req->url, "://");
-    const char *path = h ? strchr(h + 3, '/') : NULL;
-    struct dast_finding *f = pl_finding_new(j->c, "GET", req->url, path ? path : req->url, NULL,
-                                            j->c->confidence);
-    pl_finding_request(f, "GET", req->url, req->headers, req->nheaders, NULL, 0);
-    pl_finding_response(f, s, &hit);
-    f->evidence = dast_aprintf("content matched the signature of %s; a random path in the same "
-                               "place answered HTTP %ld without it",
-                               p->path, soft->status);
-    pl_attack_add_finding(j->es->a, f);
-  }
-  j->pi++;
-  files_next(j);
-}
-
 /* ---- dispatch ---- */
 
 void pl_strategy_start(struct pl_job *j)
@@ -699,11 +616,25 @@ void pl_strategy_start(struct pl_job *j)
      * and in the standard profile unless a cheaper probe hinted */
     int st = pl_class_state(j->es->a, j->c->klass, j->es->ep, j->ip);
     if(st == 2 || (j->hint_only && st == 0)) break;
+    /* an endpoint that already takes more than a second cannot time a 2-3 s
+     * sleep apart from its own jitter (and would cost a minute per
+     * insertion point): timing is not attempted there */
+    if(j->es->base_us > PL_TIMING_MAX_BASE_US) {
+      DAST_LOG(DAST_LOG_INFO, "attack", "%s: %s %s too slow (%.2fs) for time-based probes", j->c->id,
+               j->es->ep->method, j->es->ep->tmpl ? j->es->ep->tmpl : j->es->ep->url,
+               (double)j->es->base_us / 1e6);
+      break;
+    }
     timing_probe(j);
     return;
   }
   case PL_S_OOB: oob_probe(j); return;
-  case PL_S_FILES: files_start(j); return;
+  case PL_S_FILES: pl_files_start(j); return;
+  case PL_S_PUT:
+    pl_job_vars(j);
+    j->step = 0;
+    pl_put_start(j);
+    return;
   case PL_S_PASSIVE:
   case PL_S_COOKIES:
   case PL_S_FORMS:
@@ -731,7 +662,8 @@ void pl_strategy_resp(struct pl_job *j, const struct dast_request *engine_req,
   case PL_S_BOOLEAN: bool_resp(j, req, &s); return;
   case PL_S_TIMING: timing_resp(j, req, resp, &s); return;
   case PL_S_OOB: oob_resp(j, req); return;
-  case PL_S_FILES: files_resp(j, req, &s); return;
+  case PL_S_FILES: pl_files_resp(j, req, &s); return;
+  case PL_S_PUT: pl_put_resp(j, req, &s); return;
   case PL_S_PASSIVE:
   case PL_S_COOKIES:
   case PL_S_FORMS:

@@ -143,6 +143,16 @@ static void replace_literal(struct dast_buf *b, const char *secret)
   while(p < end) {
     const char *hit = dast_memmem(p, (size_t)(end - p), secret, m);
     if(!hit) break;
+    /* only whole tokens: a short secret inside a word ("low" in "allowed")
+     * is a coincidence, and masking it ruins the evidence */
+    bool alnum_edge = isalnum((unsigned char)secret[0]) || isalnum((unsigned char)secret[m - 1]);
+    bool glued = (hit > b->data && isalnum((unsigned char)hit[-1]) && isalnum((unsigned char)secret[0])) ||
+                 (hit + m < end && isalnum((unsigned char)hit[m]) && isalnum((unsigned char)secret[m - 1]));
+    if(alnum_edge && glued) {
+      if(dast_buf_add(&o, p, (size_t)(hit + 1 - p))) dast_oom();
+      p = hit + 1;
+      continue;
+    }
     if(dast_buf_add(&o, p, (size_t)(hit - p)) || dast_buf_adds(&o, MASK)) dast_oom();
     p = hit + m;
     changed = true;

@@ -45,7 +45,7 @@ static const struct opt opts[] = {
   {"max-depth", 0, O_INT, OFF(max_depth), 0, 1000, "N", "link depth from the start URL (default 10)", "Crawl"},
   {"max-pages", 0, O_INT, OFF(max_pages), 1, 10000000, "N", "pages to fetch at most (default 5000)", NULL},
   {"max-requests", 0, O_LONG, OFF(max_requests), 0, 1e12, "N", "requests in the whole scan, 0 = no limit", NULL},
-  {"template-visits", 0, O_INT, OFF(template_visits), 1, 1000, "K", "visits per URL template, bounds crawler traps (default 3)", NULL},
+  {"template-visits", 0, O_INT, OFF(template_visits), 1, 1e9, "K", "visits per URL template, bounds crawler traps (default 3)", NULL},
   {"openapi", 0, O_STR, OFF(openapi), 0, 0, "FILE|URL", "import an OpenAPI 3 / Swagger 2 description", NULL},
   {"har", 0, O_STR, OFF(har), 0, 0, "FILE", "import recorded traffic (HAR)", NULL},
   {"no-crawl", 0, O_BOOL, OFF(no_crawl), 0, 0, NULL, "don't crawl: scan only what --openapi/--har describe", NULL},
@@ -363,8 +363,8 @@ int dast_cli_parse(int argc, char **argv, int first, struct dast_config *cfg,
       cfg->verbose++;
       continue;
     }
-    if(!strcmp(a, "-vv")) {
-      cfg->verbose += 2;
+    if(a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) { /* -vv, -vvv */
+      cfg->verbose += (int)strlen(a + 1);
       continue;
     }
     if(!strcmp(a, "--config")) {

@@ -64,7 +64,10 @@ int dast_cmd_scan(int argc, char **argv, bool crawl_only)
     dast_config_free(&cfg);
     return 3;
   }
-  if(crawl_only) cfg.profile = DAST_PROFILE_PASSIVE;
+  if(crawl_only) {
+    cfg.profile = DAST_PROFILE_PASSIVE;
+    cfg.crawl_only = true;
+  }
   dast_log_level_current = cfg.quiet ? DAST_LOG_ERROR : DAST_LOG_WARN + cfg.verbose;
   if(!cfg.progress && isatty(STDERR_FILENO) && !cfg.quiet && !getenv("CI")) cfg.progress = true;
 
@@ -147,7 +150,8 @@ int dast_cmd_report(int argc, char **argv)
     goto fail;
   }
   int gate_rc = (int)json_integer_value(json_object_get(json_object_get(report, "gate"), "exit_code"));
-  if(cfg.fail_on || cfg.policy_file || cfg.suppressions_file || cfg.baseline_file) {
+  if(cfg.fail_on || cfg.policy_file || cfg.suppressions_file || cfg.baseline_file ||
+     cfg.fail_on_new_only || cfg.min_coverage > 0 || cfg.exit_code_fail != 1) {
     if(!cfg.fail_on) cfg.fail_on = dast_strdup("high");
     struct dast_gate *g = NULL;
     if(dast_gate_new(&cfg, &g, err, sizeof(err))) {

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "scanner/cli.h"
 #include "scanner/commands.h"
 #include "scanner/engine/dast.h"
@@ -39,6 +41,9 @@ static void print_usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+  /* libxml2 must be initialised once before any thread parses (the service
+   * runs scans on worker threads) */
+  xmlInitParser();
   if(argc < 2) {
     print_usage(stderr);
     return 3;

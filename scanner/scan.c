@@ -311,14 +311,14 @@ int dast_scan_run(const struct dast_config *cfg, struct dast_scan_ctl *ctl_in, j
 
   /* 1. everything the user handed us, before any request */
   if(dast_gate_new(cfg, &s.gate, errbuf, errlen)) goto out;
-  if(dast_checks_load(cfg, &s.checks, errbuf, errlen)) goto out;
+  if(!cfg->crawl_only && dast_checks_load(cfg, &s.checks, errbuf, errlen)) goto out;
   s.base = event_base_new();
   if(!s.base) dast_oom();
   if(dast_scope_new(cfg, &s.scope, errbuf, errlen)) goto out;
   if(dast_engine_new(s.base, cfg, s.scope, &s.eng, errbuf, errlen)) goto out;
   if(dast_crawler_new(s.eng, cfg, &s.crawler, errbuf, errlen)) goto out;
-  if(dast_attack_new(s.eng, cfg, s.checks, &s.attack, errbuf, errlen)) goto out;
-  if(cfg->profile != DAST_PROFILE_PASSIVE) {
+  if(!cfg->crawl_only && dast_attack_new(s.eng, cfg, s.checks, &s.attack, errbuf, errlen)) goto out;
+  if(s.attack && cfg->profile != DAST_PROFILE_PASSIVE) {
     if(dast_oob_new(s.base, cfg->oob_listen, cfg->oob_url, &s.oob, msg, sizeof(msg)))
       DAST_LOG(DAST_LOG_WARN, "scan", "out-of-band listener unavailable (%s): blind SSRF/XXE checks skipped", msg);
     else
@@ -346,7 +346,7 @@ int dast_scan_run(const struct dast_config *cfg, struct dast_scan_ctl *ctl_in, j
   if(waited > 0.5) DAST_LOG(DAST_LOG_INFO, "scan", "target ready after %.1f s", waited);
 
   /* 3. crawl (passive checks watch every response from here on) */
-  dast_engine_observe(s.eng, dast_attack_observe, s.attack);
+  if(s.attack) dast_engine_observe(s.eng, dast_attack_observe, s.attack);
   dast_engine_on_tick(s.eng, 250, on_tick, &s);
   atomic_store(&ctl->phase, DAST_PHASE_CRAWLING);
   e = dast_crawler_start(s.crawler, errbuf, errlen);
@@ -371,7 +371,7 @@ int dast_scan_run(const struct dast_config *cfg, struct dast_scan_ctl *ctl_in, j
   }
 
   /* 4. attack */
-  if(!incomplete && run == DAST_OK && cfg->profile != DAST_PROFILE_PASSIVE && !s.cancelled) {
+  if(!incomplete && run == DAST_OK && s.attack && cfg->profile != DAST_PROFILE_PASSIVE && !s.cancelled) {
     atomic_store(&ctl->phase, DAST_PHASE_ATTACKING);
     if(!dast_attack_start(s.attack, eps, neps)) run = dast_engine_run(s.eng);
   }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/run-tests.sh — the README's test command and the body of .ci/run:
 # installs what is missing, then configures, builds and runs CTest twice —
-# a normal build (warnings as errors) and an ASan+UBSan build.  Benchmarks
-# (label bench) are not part of this run; tests/bench/run does them.
+# a normal build (warnings as errors) and an ASan+UBSan build — and runs
+# every libFuzzer target briefly in a clang fuzz build.  Benchmarks (label
+# bench) are not part of this run: tests/bench/*.sh do them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash docker/deps.sh test
@@ -24,4 +25,12 @@ run_suite() {
 
 run_suite build
 run_suite build-asan -DDASTGATE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+
+# every libFuzzer target briefly (label fuzz; ASan+UBSan; clang)
+echo "== configure build-fuzz (clang, -DDAST_FUZZ=ON)"
+CC=clang cmake -S . -B build-fuzz -DDAST_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+echo "== build build-fuzz"
+cmake --build build-fuzz -j "$jobs" >/dev/null
+echo "== fuzz build-fuzz"
+(cd build-fuzz && ctest --output-on-failure -j "$jobs" -L fuzz)
 echo "== all test suites passed"

@@ -51,6 +51,7 @@ struct dast_config {
   char *openapi;              /* file or URL */
   char *har;
   bool no_crawl;              /* API-only: endpoints come from openapi/har */
+  bool crawl_only;            /* `dastgate crawl`: map only, no checks at all */
   char *login_url, *login_data, *logged_in_regex, *logged_out_regex;
   /* attack */
   enum dast_profile profile;

@@ -116,8 +116,6 @@ struct dast_engine {
   bool expired, cancelled, running, in_cancel;
   double tokens;
   uint64_t tokens_at_us;
-  CURL **pool[2];              /* idle easy handles: [0] without the jar, [1] with it */
-  size_t npool[2];
   struct user_timer *timers;
   struct xfer *all;            /* every live xfer */
   struct observer *observers;
@@ -398,8 +396,10 @@ static bool cookie_has_name(const char *line, const char *name, size_t n)
   return false;
 }
 
-/* Options that never change for a handle: set once when it is created, so
- * a reused handle needs no curl_easy_reset() (which also costs time). */
+static bool isolated(const struct xfer *x);
+
+/* Options that never change for a handle.  Handles are not reused (see
+ * done()), so this and setup_easy() together configure one transfer. */
 static CURL *handle_new(struct dast_engine *eng, bool jar)
 {
   const struct dast_config *cfg = eng->cfg;
@@ -454,7 +454,7 @@ static void setup_easy(struct xfer *x, CURL *c)
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "GET");
 
   struct curl_slist *sl = NULL;
-  bool explicit_cookie = has_header(x, "Cookie");
+  bool explicit_cookie = isolated(x);
   if(!(x->flags & DAST_REQ_NO_DEFAULTS))
     for(size_t i = 0; i < cfg->headers.n; i++) {
       const char *h = cfg->headers.v[i];
@@ -483,6 +483,15 @@ static void setup_easy(struct xfer *x, CURL *c)
         while(*v == ' ') v++;
         dast_buf_printf(&b, "%s%s", b.len ? "; " : "", v);
       }
+    if(eng->cookie_default && !(x->flags & DAST_REQ_NO_DEFAULTS)) {
+      char *save = dast_strdup(eng->cookie_default), *p = save, *tok;
+      while((tok = strsep(&p, ";"))) {
+        while(*tok == ' ') tok++;
+        if(*tok && !cookie_has_name(b.data, tok, strcspn(tok, "=")))
+          dast_buf_printf(&b, "%s%s", b.len ? "; " : "", tok);
+      }
+      free(save);
+    }
     if(!(x->flags & DAST_REQ_NO_JAR)) {
       char *jar = dast_engine_cookie_header(eng, x->url);
       /* names already set explicitly win */
@@ -496,24 +505,32 @@ static void setup_easy(struct xfer *x, CURL *c)
       free(jar);
     }
     x->cookie_line = dast_buf_take(&b, NULL);
-    curl_easy_setopt(c, CURLOPT_COOKIE, x->cookie_line);
+    if(*x->cookie_line) curl_easy_setopt(c, CURLOPT_COOKIE, x->cookie_line);
   } else {
     if(eng->cookie_default && !(x->flags & DAST_REQ_NO_DEFAULTS))
       curl_easy_setopt(c, CURLOPT_COOKIE, eng->cookie_default);
   }
 }
 
-/* The jar is used unless the request opts out or carries its own Cookie. */
+/* Is the handle attached to the shared jar (reads and writes it)?  Not
+ * when the request opts out, carries its own Cookie or Host header (a
+ * forged Host makes curl file the answer's cookies under that name and, in
+ * 7.88, confuses later requests), or may only read the jar. */
+static bool isolated(const struct xfer *x)
+{
+  return (x->flags & (DAST_REQ_NO_JAR | DAST_REQ_JAR_READONLY)) || has_header(x, "Cookie") ||
+         has_header(x, "Host");
+}
+
 static int uses_jar(const struct xfer *x)
 {
-  return !(x->flags & DAST_REQ_NO_JAR) && !has_header(x, "Cookie");
+  return !isolated(x);
 }
 
 static void start(struct xfer *x)
 {
   struct dast_engine *eng = x->eng;
-  int j = uses_jar(x);
-  CURL *c = eng->npool[j] ? eng->pool[j][--eng->npool[j]] : handle_new(eng, j);
+  CURL *c = handle_new(eng, uses_jar(x));
   curl_slist_free_all(x->slist);
   x->slist = NULL;
   free(x->cookie_line);
@@ -671,6 +688,9 @@ static void finish(struct xfer *x)
   x->pub.timeout_ms = x->timeout_ms;
   x->pub.flags = x->flags;
   x->pub.priority = x->priority;
+  DAST_LOG(DAST_LOG_DEBUG, "http", "%s %s -> %ld %zu bytes %.0f ms%s%s", x->method, x->url, r->status,
+           r->body_len, (double)r->time_us / 1000.0, r->err ? " error: " : "",
+           r->err ? (r->errmsg[0] ? r->errmsg : dast_strerror(r->err)) : "");
   if(r->err != DAST_ECANCEL)
     for(size_t i = 0; i < eng->nobservers; i++) eng->observers[i].cb(eng, &x->pub, r, eng->observers[i].ud);
   if(x->aprev) x->aprev->anext = x->anext;
@@ -753,10 +773,13 @@ static void done(struct xfer *x, CURLcode rc)
   x->easy = NULL;
   eng->active--;
   eng->hosts[x->host].active--;
-  int conc = eng->cfg->concurrency > 0 ? eng->cfg->concurrency : 16;
-  int j = uses_jar(x);
-  if(eng->npool[j] < (size_t)conc) eng->pool[j][eng->npool[j]++] = c;
-  else curl_easy_cleanup(c);
+  /* No reuse of easy handles: libcurl 7.88 (Debian 12) keeps state across
+   * uses of a handle that breaks later requests (a custom Host: header
+   * poisons the cookie domain; the chaos tests found a use-after-free on a
+   * reused handle after broken responses).  The connection cache lives in
+   * the multi handle, so keep-alive is unaffected; the cost is one
+   * curl_easy_init per request (see tests/bench/engine.sh). */
+  curl_easy_cleanup(c);
   curl_slist_free_all(x->slist);
   x->slist = NULL;
 
@@ -874,8 +897,6 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
   eng->pump_timer = evtimer_new(base, pump_timer_cb, eng);
   eng->budget_timer = evtimer_new(base, budget_cb, eng);
   if(!eng->curl_timer || !eng->pump_timer || !eng->budget_timer) dast_oom();
-  eng->pool[0] = dast_calloc((size_t)cfg->concurrency, sizeof(CURL *));
-  eng->pool[1] = dast_calloc((size_t)cfg->concurrency, sizeof(CURL *));
   eng->lat = dast_calloc(LAT_FINE + LAT_COARSE, sizeof(uint32_t));
   eng->tokens = 1.0;
   eng->tokens_at_us = dast_now_us();
@@ -1186,10 +1207,6 @@ void dast_engine_free(struct dast_engine *eng)
     event_free(t->ev);
     t->cb(eng, t->ud);
     free(t);
-  }
-  for(int j = 0; j < 2; j++) {
-    for(size_t i = 0; i < eng->npool[j]; i++) curl_easy_cleanup(eng->pool[j][i]);
-    free(eng->pool[j]);
   }
   for(size_t i = 0; i < eng->nhosts; i++) free(eng->hosts[i].key);
   free(eng->hosts);

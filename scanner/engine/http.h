@@ -31,6 +31,8 @@ struct dast_header {
 #define DAST_REQ_NO_DEFAULTS 2u /* don't add configured default headers/cookies */
 #define DAST_REQ_NO_RETRY 4u    /* no retries (timing probes) */
 #define DAST_REQ_HEAD_ONLY 8u   /* discard the body (NOBODY) */
+#define DAST_REQ_JAR_READONLY 16u /* send the jar's cookies, never store the answer's
+                                   * (attack probes must not clobber the session) */
 
 /* A request to submit.  Everything is copied by submit. */
 struct dast_request {

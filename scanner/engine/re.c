@@ -8,6 +8,7 @@
 #include "scanner/engine/re.h"
 
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,21 +23,58 @@ struct dast_re {
 };
 
 static atomic_ulong limit_hits;
-static _Thread_local pcre2_match_context *tl_mctx;
-static _Thread_local pcre2_jit_stack *tl_jit_stack;
-static _Thread_local pcre2_match_data *tl_md;
 
-static void thread_init(void)
+/* Per-thread match state, freed by a pthread key destructor when a thread
+ * (a service scan worker) exits; the main thread's is freed at exit. */
+struct tl_state {
+  pcre2_match_context *mctx;
+  pcre2_jit_stack *jit_stack;
+  pcre2_match_data *md;
+};
+static _Thread_local struct tl_state *tl;
+static pthread_key_t tl_key;
+static pthread_once_t tl_once = PTHREAD_ONCE_INIT;
+
+static void tl_free(void *p)
 {
-  if(tl_mctx) return;
-  tl_mctx = pcre2_match_context_create(NULL);
-  if(!tl_mctx) dast_oom();
-  pcre2_set_match_limit(tl_mctx, MATCH_LIMIT);
-  pcre2_set_depth_limit(tl_mctx, DEPTH_LIMIT);
-  tl_jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-  if(tl_jit_stack) pcre2_jit_stack_assign(tl_mctx, NULL, tl_jit_stack);
-  tl_md = pcre2_match_data_create(OVEC_PAIRS, NULL);
-  if(!tl_md) dast_oom();
+  struct tl_state *t = p;
+  if(!t) return;
+  pcre2_match_data_free(t->md);
+  pcre2_jit_stack_free(t->jit_stack);
+  pcre2_match_context_free(t->mctx);
+  free(t);
+}
+
+static void tl_free_main(void)
+{
+  void *p = pthread_getspecific(tl_key);
+  pthread_setspecific(tl_key, NULL);
+  tl = NULL;
+  tl_free(p);
+}
+
+static void tl_key_init(void)
+{
+  pthread_key_create(&tl_key, tl_free);
+  atexit(tl_free_main);
+}
+
+static struct tl_state *thread_init(void)
+{
+  if(tl) return tl;
+  pthread_once(&tl_once, tl_key_init);
+  struct tl_state *t = dast_calloc(1, sizeof(*t));
+  t->mctx = pcre2_match_context_create(NULL);
+  if(!t->mctx) dast_oom();
+  pcre2_set_match_limit(t->mctx, MATCH_LIMIT);
+  pcre2_set_depth_limit(t->mctx, DEPTH_LIMIT);
+  t->jit_stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+  if(t->jit_stack) pcre2_jit_stack_assign(t->mctx, NULL, t->jit_stack);
+  t->md = pcre2_match_data_create(OVEC_PAIRS, NULL);
+  if(!t->md) dast_oom();
+  pthread_setspecific(tl_key, t);
+  tl = t;
+  return t;
 }
 
 dast_err dast_re_compile(const char *pattern, unsigned flags, struct dast_re **out, char *errbuf,
@@ -76,9 +114,9 @@ void dast_re_free(struct dast_re *re)
 int dast_re_match(const struct dast_re *re, const char *subject, size_t len, size_t start,
                   size_t *ovec, int novec)
 {
-  thread_init();
+  struct tl_state *t = thread_init();
   if(start > len) return 0;
-  int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, 0, tl_md, tl_mctx);
+  int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, 0, t->md, t->mctx);
   if(rc == PCRE2_ERROR_NOMATCH) return 0;
   if(rc < 0) {
     /* match/depth limit, JIT stack limit: bounded work, reported as no match */
@@ -86,7 +124,7 @@ int dast_re_match(const struct dast_re *re, const char *subject, size_t len, siz
     return -1;
   }
   if(ovec && novec > 0) {
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(tl_md);
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(t->md);
     int pairs = rc < novec ? rc : novec;
     for(int i = 0; i < novec; i++) {
       if(i < pairs && ov[2 * i] != PCRE2_UNSET) {

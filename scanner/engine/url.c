@@ -16,6 +16,120 @@ static bool http_scheme(const char *s)
   return s && (!strcmp(s, "http") || !strcmp(s, "https"));
 }
 
+/* Removes "." and ".." segments from path[0..n) (RFC 3986 5.2.4) into out,
+ * which has room for n + 1 bytes.  Returns the output length. */
+static size_t remove_dots(const char *in, size_t n, char *out)
+{
+  size_t o = 0, i = 0;
+  while(i < n) {
+    /* in starts at a '/' here */
+    size_t j = i + 1;
+    while(j < n && in[j] != '/') j++;
+    size_t seglen = j - (i + 1);
+    const char *seg = in + i + 1;
+    if(seglen == 1 && seg[0] == '.') {
+      if(j == n) out[o++] = '/';
+    } else if(seglen == 2 && seg[0] == '.' && seg[1] == '.') {
+      /* drop the last output segment with its leading '/' */
+      while(o > 0 && out[o - 1] != '/') o--;
+      if(o > 0) o--;
+      if(j == n) out[o++] = '/';
+    } else {
+      memcpy(out + o, in + i, j - i);
+      o += j - i;
+    }
+    i = j;
+  }
+  if(o == 0) out[o++] = '/';
+  out[o] = '\0';
+  return o;
+}
+
+/* Is base an absolute URL in the form this file produces (lower-case
+ * http(s) scheme and host, no userinfo, no default port)?  Returns the
+ * length of "scheme://authority" or 0. */
+static size_t plain_origin_len(const char *base)
+{
+  const char *p;
+  if(!strncmp(base, "http://", 7)) p = base + 7;
+  else if(!strncmp(base, "https://", 8)) p = base + 8;
+  else return 0;
+  const char *h = p;
+  while((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-') p++;
+  if(p == h) return 0;
+  if(*p == ':') {
+    const char *d = ++p;
+    while(*p >= '0' && *p <= '9') p++;
+    if(p == d || p - d > 5) return 0;
+    bool http = base[4] == ':';
+    if((http && p - d == 2 && !strncmp(d, "80", 2)) || (!http && p - d == 3 && !strncmp(d, "443", 3)))
+      return 0;
+  }
+  if(*p && *p != '/' && *p != '?' && *p != '#') return 0;
+  return (size_t)(p - base);
+}
+
+/* Fast path for the overwhelmingly common case in crawling: a relative
+ * reference of plain printable ASCII against a base we normalised before.
+ * Returns NULL when the general (CURLU) path must decide. */
+static char *resolve_fast(const char *base, const char *ref, size_t rlen)
+{
+  if(!base || !rlen || ref[0] == '#') return NULL;
+  for(size_t i = 0; i < rlen; i++) {
+    unsigned char c = (unsigned char)ref[i];
+    if(c <= 0x20 || c >= 0x7f || c == '\\' || c == '"' || c == '<' || c == '>' || c == '`' ||
+       c == '{' || c == '}' || c == '|' || c == '^')
+      return NULL;
+    if(c == ':' ) {
+      /* a scheme ("x:") only if everything before is a scheme char */
+      size_t k = 0;
+      while(k < i && ref[k] != '/' && ref[k] != '?' && ref[k] != '#') k++;
+      if(k == i) return NULL;
+    }
+  }
+  if(rlen >= 2 && ref[0] == '/' && ref[1] == '/') return NULL;
+  size_t olen = plain_origin_len(base);
+  if(!olen) return NULL;
+  const char *bpath = base + olen;
+  size_t bplen = strcspn(bpath, "?#");
+  size_t refnofrag = strcspn(ref, "#");
+  if(refnofrag > rlen) refnofrag = rlen;
+  size_t rpath = strcspn(ref, "?#");
+  if(rpath > refnofrag) rpath = refnofrag;
+  /* merged path into tmp */
+  size_t cap = bplen + rlen + 4;
+  char *tmp = dast_malloc(cap);
+  size_t tl = 0;
+  if(rpath == 0) {
+    /* "?query": the base path */
+    if(bplen) memcpy(tmp, bpath, bplen);
+    tl = bplen;
+    if(!tl) tmp[tl++] = '/';
+  } else if(ref[0] == '/') {
+    memcpy(tmp, ref, rpath);
+    tl = rpath;
+  } else {
+    size_t dir = bplen;
+    while(dir > 0 && bpath[dir - 1] != '/') dir--;
+    if(dir == 0) tmp[tl++] = '/';
+    else {
+      memcpy(tmp, bpath, dir);
+      tl = dir;
+    }
+    memcpy(tmp + tl, ref, rpath);
+    tl += rpath;
+  }
+  char *out = dast_malloc(olen + tl + (refnofrag - rpath) + 2);
+  memcpy(out, base, olen);
+  size_t pl = remove_dots(tmp, tl, out + olen);
+  size_t o = olen + pl;
+  memcpy(out + o, ref + rpath, refnofrag - rpath); /* "?query" */
+  o += refnofrag - rpath;
+  out[o] = '\0';
+  free(tmp);
+  return out;
+}
+
 char *dast_url_resolve(const char *base, const char *ref)
 {
   if(!ref) return NULL;
@@ -24,6 +138,8 @@ char *dast_url_resolve(const char *base, const char *ref)
   size_t rlen = strlen(ref);
   while(rlen && isspace((unsigned char)ref[rlen - 1])) rlen--;
   if(rlen > 8192) return NULL;
+  char *fast = resolve_fast(base, ref, rlen);
+  if(fast) return fast;
   char *r = dast_strndup(ref, rlen);
   /* strip CR/LF/TAB inside, as the URL standard does */
   char *w = r;
@@ -40,7 +156,10 @@ char *dast_url_resolve(const char *base, const char *ref)
   char *out = NULL;
   CURLUcode rc = CURLUE_OK;
   if(base) rc = curl_url_set(h, CURLUPART_URL, base, CURLU_URLENCODE);
-  if(!rc) rc = curl_url_set(h, CURLUPART_URL, r, CURLU_URLENCODE);
+  /* "" and "#frag" name the base document itself (curl 7.88 resolves them
+   * to the base's directory) */
+  if(!rc && *r && *r != '#') rc = curl_url_set(h, CURLUPART_URL, r, CURLU_URLENCODE);
+  else if(!base) rc = CURLUE_MALFORMED_INPUT;
   if(!rc) rc = curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
   char *scheme = NULL, *host = NULL;
   if(!rc) rc = curl_url_get(h, CURLUPART_SCHEME, &scheme, 0);

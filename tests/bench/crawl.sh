@@ -14,18 +14,22 @@ tmp=$(mktemp -d)
 trap 'kill $(cat "$tmp/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/www/p" "$tmp/logs"
 chmod 755 "$tmp" "$tmp/www" "$tmp/www/p"
-awk -v n="$pages" -v dir="$tmp/www/p" 'BEGIN {
+# Page names are words (letters only), as on a real site: numbered names
+# would collapse into one URL template and be bounded as a crawler trap.
+awk -v n="$pages" -v dir="$tmp/www/p" '
+function word(i,   w, k) { w = ""; for (k = 0; k < 4 || i > 0; k++) { w = sprintf("%c", 97 + i % 26) w; i = int(i / 26) } return w }
+BEGIN {
   pad = ""; for (k = 0; k < 30; k++) pad = pad "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>\n";
   for (i = 0; i < n; i++) {
-    f = dir "/" i ".html";
-    printf "<!doctype html><html><head><title>Page %d</title></head><body><nav><a href=\"/p/0.html\">home</a></nav>\n", i > f;
-    for (c = 2 * i + 1; c <= 2 * i + 2; c++) if (c < n) printf "<a href=\"/p/%d.html\">child %d</a>\n", c, c > f;
-    for (s = 1; s <= 3; s++) { j = (i * 7 + s * 13) % n; printf "<a href=\"%d.html\">see %d</a>\n", j, j > f; }
+    f = dir "/" word(i) ".html";
+    printf "<!doctype html><html><head><title>Page %d</title></head><body><nav><a href=\"/p/%s.html\">home</a></nav>\n", i, word(0) > f;
+    for (c = 2 * i + 1; c <= 2 * i + 2; c++) if (c < n) printf "<a href=\"/p/%s.html\">child %d</a>\n", word(c), c > f;
+    for (s = 1; s <= 3; s++) { j = (i * 7 + s * 13) % n; printf "<a href=\"%s.html\">see %d</a>\n", word(j), j > f; }
     printf "%s</body></html>\n", pad > f;
     close(f);
   }
 }'
-cp "$tmp/www/p/0.html" "$tmp/www/index.html"
+cp "$tmp/www/p/aaaa.html" "$tmp/www/index.html"
 chmod -R a+r "$tmp/www"
 port=$((20000 + RANDOM % 20000))
 cat > "$tmp/nginx.conf" <<CONF
@@ -40,10 +44,10 @@ CONF
 nginx -c "$tmp/nginx.conf" -p "$tmp" 2>/dev/null
 sleep 0.5
 url="http://127.0.0.1:$port/"
-wrk_rps=$(wrk -t1 -c16 -d5s "${url}p/1.html" | awk '/Requests\/sec/ {print int($2)}')
+wrk_rps=$(wrk -t1 -c16 -d5s "${url}p/aaab.html" | awk '/Requests\/sec/ {print int($2)}')
 start=$(date +%s.%N)
 /usr/bin/time -f '%M' -o "$tmp/rss" "$build/dastgate" crawl "$url" --max-pages $((pages + 100)) \
-  --template-visits 1000000 --max-depth 100 --concurrency 16 --per-host 16 --json "$tmp/inv.json" -q >/dev/null || true
+  --template-visits 1000 --max-depth 100 --concurrency 16 --per-host 16 --json "$tmp/inv.json" -q >/dev/null || true
 end=$(date +%s.%N)
 found=$(grep -o '"pages": *[0-9]*' "$tmp/inv.json" | head -n1 | grep -o '[0-9]*$' || echo 0)
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')

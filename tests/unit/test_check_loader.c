@@ -87,7 +87,15 @@ TEST(unknown_placeholder_rejected) { EXPECT_BAD("unknown_placeholder", "payloads
 TEST(missing_field_rejected) { EXPECT_BAD("missing_field", "name: missing"); }
 TEST(unknown_matcher_key_rejected) { EXPECT_BAD("unknown_matcher_key", "matchers.partt: unknown key"); }
 TEST(two_matcher_kinds_rejected) { EXPECT_BAD("two_kinds", "matchers: needs exactly one"); }
-TEST(bad_class_rejected) { EXPECT_BAD("bad_class", "class: unknown class"); }
+TEST(bad_class_rejected) { EXPECT_BAD("bad_class", "class: \"Not A Class\" is not a class name"); }
+
+TEST(new_class_needs_no_code)
+{
+  struct dast_checks *s = NULL;
+  ASSERT_EQ(load_one("new_class", &s), DAST_OK);
+  ASSERT_STREQ(s->v[0]->klass, "ldap-injection");
+  dast_checks_free(s);
+}
 TEST(strategy_requirements) { EXPECT_BAD("match_without_payloads", "payloads: missing"); }
 TEST(bad_context_rejected) { EXPECT_BAD("bad_context", "contexts.html_txet: unknown context"); }
 TEST(bad_part_rejected) { EXPECT_BAD("bad_part", "matchers.part: must be"); }

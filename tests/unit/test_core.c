@@ -1,6 +1,9 @@
 /* test_core.c — unit tests for the ground floor: the capped buffer, the
  * PRNG's reproducibility, URL encoding and the endpoint request builder. */
+#include <curl/curl.h>
+
 #include "scanner/engine/types.h"
+#include "scanner/engine/url.h"
 #include "tests/unit/harness.h"
 
 TEST(buf_cap_refuses_growth)
@@ -92,6 +95,69 @@ TEST(fingerprint_ignores_host_and_port)
   ASSERT_STREQ(a->fingerprint, b->fingerprint);
   dast_finding_free(a);
   dast_finding_free(b);
+}
+
+TEST(url_resolve_edge_cases)
+{
+  const char *base = "http://H:8080/dir/page.php?q=1#f";
+  struct { const char *ref, *want; } cases[] = {
+    {"#", "http://h:8080/dir/page.php?q=1"},
+    {"", "http://h:8080/dir/page.php?q=1"},
+    {"#top", "http://h:8080/dir/page.php?q=1"},
+    {"?a=1", "http://h:8080/dir/page.php?a=1"},
+    {"../x", "http://h:8080/x"},
+    {"x?y#z", "http://h:8080/dir/x?y"},
+    {"//other/p", "http://other/p"},
+    {"  /a\n/../b ", "http://h:8080/b"},
+    {"HTTP://EXAMPLE.test:80/", "http://example.test/"},
+  };
+  for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char *r = dast_url_resolve(base, cases[i].ref);
+    ASSERT_STREQ(r, cases[i].want);
+    free(r);
+  }
+  ASSERT(dast_url_resolve(base, "javascript:alert(1)") == NULL);
+  ASSERT(dast_url_resolve(base, "mailto:a@b") == NULL);
+  ASSERT(dast_url_resolve(base, "ftp://x/") == NULL);
+  char o[64];
+  ASSERT(dast_url_origin_buf("https://User@Example.TEST./x?y", o, sizeof(o)));
+  ASSERT_STREQ(o, "https://example.test:443");
+  ASSERT(dast_url_origin_buf("http://[::1]:8080/", o, sizeof(o)));
+  ASSERT_STREQ(o, "http://[::1]:8080");
+  ASSERT(!dast_url_origin_buf("http://h:99999/", o, sizeof(o)));
+  ASSERT(!dast_url_origin_buf("file:///etc/passwd", o, sizeof(o)));
+}
+
+/* The fast resolver must agree with libcurl's URL API on plain references. */
+static char *curl_resolve(const char *base, const char *ref)
+{
+  CURLU *h = curl_url();
+  char *out = NULL, *res = NULL;
+  if(!curl_url_set(h, CURLUPART_URL, base, 0) && !curl_url_set(h, CURLUPART_URL, ref, 0) &&
+     !curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0) &&
+     !curl_url_get(h, CURLUPART_URL, &out, CURLU_NO_DEFAULT_PORT))
+    res = dast_strdup(out);
+  curl_free(out);
+  curl_url_cleanup(h);
+  return res;
+}
+
+TEST(url_resolve_fast_path_agrees_with_curl)
+{
+  const char *bases[] = {"http://h/", "http://h:8080/a/b/c.html?x=1", "https://h.test/a/", "http://h/a"};
+  const char *refs[] = {"x", "./x", "../x", "../../../../x", "/x/./y/../z", "x/", "..", ".", "./",
+                        "?q=1", "x?a=b&c=d", "x#f", "/", "a/b/../../c", "/a/b/..", "x.html?y=1#z",
+                        "...", "a..b", "/a//b/../c", "../x?y=../z"};
+  for(size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++)
+    for(size_t r = 0; r < sizeof(refs) / sizeof(refs[0]); r++) {
+      char *ours = dast_url_resolve(bases[b], refs[r]);
+      char *theirs = curl_resolve(bases[b], refs[r]);
+      if(!ours || !theirs || strcmp(ours, theirs))
+        fprintf(stderr, "  base %s ref %s: ours %s curl %s\n", bases[b], refs[r], ours, theirs);
+      ASSERT_STREQ(ours, theirs);
+      free(ours);
+      free(theirs);
+    }
 }
 
 RUN_TESTS()

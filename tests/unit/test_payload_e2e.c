@@ -28,8 +28,10 @@ struct app {
   int port;
   char guestbook[8192]; /* stored unescaped */
   char notes[8192];     /* stored, rendered escaped */
+  char dav_name[128], dav_body[256]; /* one file stored by PUT under /dav/ */
   struct evhttp_connection *client;
   unsigned tokens[64]; /* issued, single-use anti-CSRF tokens */
+  struct later *laters[256]; /* delayed replies still pending (freed at the end) */
   unsigned next_token;
 };
 
@@ -37,6 +39,7 @@ struct later {
   struct evhttp_request *req;
   struct event *ev;
   char *body;
+  struct later **slot; /* in app.laters, cleared when it fires */
 };
 
 static void send_html(struct evhttp_request *req, int code, const char *body)
@@ -54,6 +57,7 @@ static void later_cb(evutil_socket_t fd, short k, void *ud)
   (void)k;
   struct later *l = ud;
   send_html(l->req, 200, l->body);
+  if(l->slot) *l->slot = NULL;
   event_free(l->ev);
   free(l->body);
   free(l);
@@ -65,6 +69,12 @@ static void send_later(struct app *a, struct evhttp_request *req, int ms, const 
   l->req = req;
   l->body = strdup(body);
   l->ev = evtimer_new(a->base, later_cb, l);
+  for(size_t i = 0; i < sizeof(a->laters) / sizeof(a->laters[0]); i++)
+    if(!a->laters[i]) {
+      a->laters[i] = l;
+      l->slot = &a->laters[i];
+      break;
+    }
   struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
   evtimer_add(l->ev, &tv);
 }
@@ -463,6 +473,25 @@ static void handler(struct evhttp_request *req, void *ud)
     else
       send_html(req, 200, "<html><body>sales report</body></html>");
     free(y);
+  } else if(!strncmp(path, "/dav/", 5)) {
+    /* a WebDAV-ish folder: PUT stores, GET serves, DELETE removes */
+    enum evhttp_cmd_type m = evhttp_request_get_command(req);
+    if(m == EVHTTP_REQ_PUT) {
+      struct evbuffer *in = evhttp_request_get_input_buffer(req);
+      size_t n = evbuffer_get_length(in);
+      if(n >= sizeof(a->dav_body)) n = sizeof(a->dav_body) - 1;
+      evbuffer_copyout(in, a->dav_body, n);
+      a->dav_body[n] = '\0';
+      snprintf(a->dav_name, sizeof(a->dav_name), "%s", path);
+      send_html(req, 201, "created");
+    } else if(m == EVHTTP_REQ_DELETE && !strcmp(path, a->dav_name)) {
+      a->dav_name[0] = '\0';
+      send_html(req, 204, "");
+    } else if(a->dav_name[0] && !strcmp(path, a->dav_name)) {
+      send_html(req, 200, a->dav_body);
+    } else {
+      send_html(req, 404, "not found");
+    }
   } else if(!strcmp(path, "/prefs")) {
     evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
     send_html(req, 200, "<html><body>saved</body></html>");
@@ -501,7 +530,8 @@ static void app_start(struct app *a, struct event_base *base)
   memset(a, 0, sizeof(*a));
   a->base = base;
   a->http = evhttp_new(base);
-  evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_TRACE);
+  evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+                                          EVHTTP_REQ_TRACE | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE);
   evhttp_set_gencb(a->http, handler, a);
   struct evhttp_bound_socket *bs = evhttp_bind_socket_with_handle(a->http, "127.0.0.1", 0);
   struct sockaddr_in sin;
@@ -580,6 +610,12 @@ static void scan_free(struct scan *s)
   for(size_t i = 0; i < s->neps; i++) dast_endpoint_free(s->eps[i]);
   dast_config_free(&s->cfg);
   evhttp_free(s->app.http);
+  for(size_t i = 0; i < sizeof(s->app.laters) / sizeof(s->app.laters[0]); i++)
+    if(s->app.laters[i]) { /* replies the scan no longer waits for */
+      event_free(s->app.laters[i]->ev);
+      free(s->app.laters[i]->body);
+      free(s->app.laters[i]);
+    }
   event_base_free(s->base);
 }
 
@@ -863,6 +899,25 @@ TEST(error_disclosure_per_parameter)
   scan_run(&s);
   EXPECT_CONFIRMED(&s, "error-disclosure-probe", "/report?year=");
   ASSERT(!find(&s, "error-disclosure-probe", "/search-safe?q="));
+  scan_free(&s);
+}
+
+TEST(put_accepted_and_cleaned_up)
+{
+  static const char *const only[] = {"http-put", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  add_ep(&s, "GET", "/dav/index.html", "query", NULL, NULL);
+  add_ep(&s, "GET", "/search-safe", "query", "q", "x");
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "http-put", NULL);
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
+  ASSERT_CONTAINS(f->url, "/dav/dastgate-");
+  ASSERT_EQ(s.app.dav_name[0], '\0'); /* our file was removed */
+  struct dast_finding *const *fs;
+  ASSERT_EQ(dast_attack_findings(s.attack, &fs), 1); /* not on the soft-404 part of the site */
   scan_free(&s);
 }
 

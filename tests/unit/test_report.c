@@ -103,6 +103,17 @@ TEST(show_secrets_keeps_them)
   fx_free(&x);
 }
 
+TEST(mask_literal_secrets_only_as_whole_tokens)
+{
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  dast_strlist_add(&cfg.cookies, "security=lowx");
+  char *m = dast_report_mask_secrets(&cfg, "allowxed stays, \"lowx\" goes, lowx; goes");
+  ASSERT_STREQ(m, "allowxed stays, \"***\" goes, ***; goes");
+  free(m);
+  dast_config_free(&cfg);
+}
+
 TEST(mask_secrets_structural_and_literal)
 {
   struct dast_config cfg;

@@ -32,17 +32,6 @@
 #define TOKEN "test-token-0123456789abcdef"
 
 
-/* scanner/engine/re.c keeps per-thread PCRE2 match state in _Thread_local
- * pointers with no destructor, so every thread that matched a regex and
- * exits leaks it (~350 bytes; the service's threads live for the process,
- * but these tests start and stop many).  Reported to the engine's owner with
- * a patch (pthread key destructor); until it lands, LeakSanitizer ignores
- * exactly the allocations made inside dast_re_match. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-  return "leak:dast_re_match\n";
-}
 
 /* ---------- target servers ---------- */
 

@@ -23,13 +23,6 @@
 
 #define TOKEN "engine-token-0123456789abcdef"
 
-/* see test_service.c: engine re.c thread-local state has no destructor yet */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-  return "leak:dast_re_match\n";
-}
-
 struct srv {
   struct event_base *base;
   struct evhttp *http;

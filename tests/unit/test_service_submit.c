@@ -28,13 +28,6 @@
 
 #define TOKEN "submit-token-abcdef0123456789"
 
-/* see test_service.c: engine re.c thread-local state has no destructor yet */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-  return "leak:dast_re_match\n";
-}
-
 /* ---------- target ---------- */
 
 static struct event_base *tbase;
