@@ -35,8 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err2[512] = "";
     if(!dast_config_to_api_json(&cfg, &back, err2, sizeof(err2))) json_decref(back);
   }
+  /* the service stores (redacted) only requests it accepted */
   bool secrets = false;
-  json_t *red = dast_api_json_redact(in, &secrets);
+  json_t *red = e ? NULL : dast_api_json_redact(in, &secrets);
   if(red) {
     /* only the auth part can be judged: the same text may legitimately
      * appear in another field of the request */
