@@ -15,9 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *strategy_names[PL_S__COUNT] = {"match",   "xss",     "stored-xss", "boolean",
-                                                  "timing",  "oob",     "files",      "put",
-                                                  "passive", "cookies", "forms",      "jslibs"};
+/* NULL-terminated: parse_enum() walks it to the NULL (a fuzz-found overread) */
+static const char *strategy_names[PL_S__COUNT + 1] = {"match",   "xss",     "stored-xss", "boolean",
+                                                      "timing",  "oob",     "files",      "put",
+                                                      "passive", "cookies", "forms",      "jslibs", NULL};
 
 static const char *classes[] = {
     "xss", "sqli", "cmdi", "path-traversal", "ssti", "open-redirect", "crlf", "xxe", "ssrf",
