@@ -748,8 +748,32 @@ static void add_jar_cookies(struct pl_ep *es)
   es->ep = own;
 }
 
+/* A form that changes a password (two password fields, or a field named
+ * like a new/confirmed password): probing it could change the account's
+ * password, so it is never attacked unless dangerous links are allowed.
+ * The crawler already leaves such forms out; this is the second lock. */
+static bool password_change(const struct dast_endpoint *ep)
+{
+  int pw = 0;
+  for(size_t i = 0; i < ep->nparams; i++) {
+    const struct dast_param *p = &ep->params[i];
+    if(p->type && !strcmp(p->type, "password")) pw++;
+    if(dast_strcasestr(p->name, "pass") &&
+       (dast_strcasestr(p->name, "new") || dast_strcasestr(p->name, "conf") ||
+        dast_strcasestr(p->name, "repeat") || dast_strcasestr(p->name, "again")))
+      return true;
+  }
+  return pw >= 2;
+}
+
 static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
 {
+  if(!a->cfg->allow_dangerous_links && password_change(ep)) {
+    for(size_t i = 0; i < a->checks->n; i++)
+      if(!a->checks->v[i]->passive)
+        add_tested(a, a->checks->v[i], ep, false, "password-change form: not attacked");
+    return;
+  }
   struct pl_ep *es = dast_calloc(1, sizeof(*es));
   es->a = a;
   es->ep = ep;

@@ -946,6 +946,31 @@ TEST(header_insertion_point)
   scan_free(&s);
 }
 
+TEST(password_change_form_not_attacked)
+{
+  static const char *const only[] = {"xss-reflected", "sqli-error", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  char *url = dast_aprintf("http://127.0.0.1:%d/search", s.app.port);
+  struct dast_endpoint *ep = dast_endpoint_new("POST", url, DAST_SRC_FORM);
+  free(url);
+  ep->tmpl = dast_strdup("/search");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "q", "x", "text");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "password_new", "Passw0rd!", "password");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "password_conf", "Passw0rd!", "password");
+  s.eps[s.neps++] = ep;
+  scan_run(&s);
+  struct dast_stats st;
+  dast_engine_stats(s.eng, &st);
+  ASSERT_EQ(st.requests, 0);
+  const struct dast_tested *t;
+  size_t n = dast_attack_tested(s.attack, &t);
+  ASSERT_EQ(n, 2);
+  ASSERT(!t[0].applicable);
+  ASSERT_CONTAINS(t[0].reason, "password-change");
+  scan_free(&s);
+}
+
 TEST(passive_profile_sends_nothing)
 {
   struct scan s;
