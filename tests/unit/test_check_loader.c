@@ -113,9 +113,10 @@ TEST(load_from_buffer_and_hostile_input)
   ASSERT_EQ(s->n, 1);
   /* a matcher nested 40 deep is refused, not recursed into */
   char deep[2048] = "";
-  for(int i = 0; i < 40; i++) strcat(deep, "{\"not\":");
-  strcat(deep, "{\"word\":\"x\"}");
-  for(int i = 0; i < 40; i++) strcat(deep, "}");
+  size_t at = 0;
+  for(int i = 0; i < 40; i++) at += (size_t)snprintf(deep + at, sizeof(deep) - at, "{\"not\":");
+  at += (size_t)snprintf(deep + at, sizeof(deep) - at, "{\"word\":\"x\"}");
+  for(int i = 0; i < 40; i++) at += (size_t)snprintf(deep + at, sizeof(deep) - at, "}");
   char doc[4096];
   snprintf(doc, sizeof(doc), "{\"id\":\"b2\",\"name\":\"B\",\"class\":\"xss\",\"cwe\":79,\"owasp\":\"A03\","
            "\"severity\":\"low\",\"description\":\"d\",\"remediation\":\"r\",\"kind\":\"active\","
