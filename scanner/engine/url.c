@@ -56,11 +56,32 @@ static size_t plain_origin_len(const char *base)
   else return 0;
   const char *h = p;
   while((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-') p++;
-  if(p == h) return 0;
+  if(p == h || p[-1] == '.' || p[-1] == '-' || *h == '.' || *h == '-') return 0;
+  for(const char *q = h; q + 1 < p; q++)
+    if(q[0] == '.' && q[1] == '.') return 0;
+  /* a numeric last label means an IPv4 address, which curl rewrites unless
+   * it is already a plain dotted quad ("1.1" -> "1.0.0.1", "0x7f.1") */
+  const char *last = p;
+  while(last > h && last[-1] != '.') last--;
+  if(*last >= '0' && *last <= '9') {
+    int parts = 0;
+    for(const char *q = h; q < p;) {
+      const char *d = q;
+      unsigned v = 0;
+      while(q < p && *q >= '0' && *q <= '9' && q - d < 4) v = v * 10 + (unsigned)(*q++ - '0');
+      if(q == d || v > 255 || (q - d > 1 && *d == '0')) return 0;
+      parts++;
+      if(q < p && *q++ != '.') return 0;
+      if(q == p && p[-1] == '.') return 0;
+    }
+    if(parts != 4) return 0;
+  }
   if(*p == ':') {
     const char *d = ++p;
     while(*p >= '0' && *p <= '9') p++;
     if(p == d || p - d > 5) return 0;
+    long port = strtol(d, NULL, 10);
+    if(port < 1 || port > 65535 || *d == '0') return 0;
     bool http = base[4] == ':';
     if((http && p - d == 2 && !strncmp(d, "80", 2)) || (!http && p - d == 3 && !strncmp(d, "443", 3)))
       return 0;
@@ -90,6 +111,13 @@ static char *resolve_fast(const char *base, const char *ref, size_t rlen)
   if(rlen >= 2 && ref[0] == '/' && ref[1] == '/') return NULL;
   size_t olen = plain_origin_len(base);
   if(!olen) return NULL;
+  /* the base must be plain too: curl would percent-encode other bytes */
+  for(const char *q = base + olen; *q && *q != '#'; q++) {
+    unsigned char c = (unsigned char)*q;
+    if(c <= 0x20 || c >= 0x7f || c == '\\' || c == '"' || c == '<' || c == '>' || c == '`' ||
+       c == '{' || c == '}' || c == '|' || c == '^')
+      return NULL;
+  }
   const char *bpath = base + olen;
   size_t bplen = strcspn(bpath, "?#");
   size_t refnofrag = strcspn(ref, "#");
@@ -123,8 +151,10 @@ static char *resolve_fast(const char *base, const char *ref, size_t rlen)
   memcpy(out, base, olen);
   size_t pl = remove_dots(tmp, tl, out + olen);
   size_t o = olen + pl;
-  memcpy(out + o, ref + rpath, refnofrag - rpath); /* "?query" */
-  o += refnofrag - rpath;
+  if(refnofrag - rpath > 1) { /* "?query"; a bare "?" is dropped, as curl does */
+    memcpy(out + o, ref + rpath, refnofrag - rpath);
+    o += refnofrag - rpath;
+  }
   out[o] = '\0';
   free(tmp);
   return out;
@@ -172,7 +202,7 @@ char *dast_url_resolve(const char *base, const char *ref)
   curl_free(scheme);
   curl_free(host);
   curl_url_cleanup(h);
-  bool had_pct = strchr(r, '%') != NULL;
+  bool had_pct = strchr(r, '%') != NULL || (base && strchr(base, '%') != NULL);
   free(r);
   if(rc && out) {
     curl_free(out);

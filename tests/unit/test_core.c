@@ -144,10 +144,12 @@ static char *curl_resolve(const char *base, const char *ref)
 
 TEST(url_resolve_fast_path_agrees_with_curl)
 {
-  const char *bases[] = {"http://h/", "http://h:8080/a/b/c.html?x=1", "https://h.test/a/", "http://h/a"};
+  const char *bases[] = {"http://h/", "http://h:8080/a/b/c.html?x=1", "https://h.test/a/", "http://h/a",
+                         "http://1.1:8080/a/", "http://0x7f.1/a", "http://127.0.0.1:9/a/b", "http://010.0.0.1/"};
   const char *refs[] = {"x", "./x", "../x", "../../../../x", "/x/./y/../z", "x/", "..", ".", "./",
                         "?q=1", "x?a=b&c=d", "x#f", "/", "a/b/../../c", "/a/b/..", "x.html?y=1#z",
-                        "...", "a..b", "/a//b/../c", "../x?y=../z"};
+                        "...", "a..b", "/a//b/../c", "../x?y=../z", "x?", "/p/..?",
+                        "?"};
   for(size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++)
     for(size_t r = 0; r < sizeof(refs) / sizeof(refs[0]); r++) {
       char *ours = dast_url_resolve(bases[b], refs[r]);
