@@ -40,7 +40,7 @@ for _ in $(seq 1 50); do
 done
 [ -n "${url:-}" ] || { echo "demo: the demo app did not start:" >&2; cat "$log" >&2; exit 2; }
 echo "== the demo shop (deliberately vulnerable) is running at $url" >&2
-echo "== scanning it with the full profile (about half a minute)" >&2
+echo "== scanning it with the full profile (about a minute)" >&2
 set +e
 "$dastgate" scan "$url/" --profile full --max-time 120 --login-url "$url/login" \
   --login-data 'username=alice&password=alice123' "${reports[@]}" "$@"
