@@ -54,4 +54,4 @@ secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
 pps=$(awk -v p="$found" -v s="$secs" 'BEGIN { printf "%.0f", p / s }')
 ratio=$(awk -v a="$pps" -v b="$wrk_rps" 'BEGIN { printf "%.2f", a / b }')
 printf '%-8s %-8s %-8s %-10s %-10s %-7s %-12s\n' pages found seconds pages/s wrk_rps ratio peak_rss_kb
-printf '%-8s %-8s %-8s %-10s %-10s %-7s %-12s\n' "$pages" "$found" "$secs" "$pps" "$wrk_rps" "$ratio" "$(cat "$tmp/rss")"
+printf '%-8s %-8s %-8s %-10s %-10s %-7s %-12s\n' "$pages" "$found" "$secs" "$pps" "$wrk_rps" "$ratio" "$(tail -n1 "$tmp/rss")"

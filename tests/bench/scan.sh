@@ -24,4 +24,4 @@ secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 reqs=$(num requests)
 findings=$(grep -c '"fingerprint"' "$tmp/r.json" || true)
 printf '%-9s %-8s %-9s %-8s %-12s %-8s\n' profile seconds requests req/s peak_rss_kb findings
-printf '%-9s %-8s %-9s %-8s %-12s %-8s\n' "$profile" "$secs" "$reqs" "$(awk -v r="$reqs" -v s="$secs" 'BEGIN { printf "%.0f", r / s }')" "$(cat "$tmp/rss")" "$findings"
+printf '%-9s %-8s %-9s %-8s %-12s %-8s\n' "$profile" "$secs" "$reqs" "$(awk -v r="$reqs" -v s="$secs" 'BEGIN { printf "%.0f", r / s }')" "$(tail -n1 "$tmp/rss")" "$findings"
