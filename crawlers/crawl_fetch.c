@@ -135,6 +135,23 @@ static void on_robots_path(void *ud, const struct dast_found *f)
 
 /* ---- forms ---- */
 
+/* A password-change form: two or more password inputs (new + confirm), or
+ * a field named like a new/confirmed password. */
+static bool changes_credentials(const struct dast_form *f)
+{
+  size_t pw = 0;
+  for(size_t i = 0; i < f->nfields; i++) {
+    const struct dast_form_field *fd = &f->fields[i];
+    if(fd->type && !strcmp(fd->type, "password")) pw++;
+    const char *n = fd->name ? fd->name : "";
+    if((dast_strcasestr(n, "new") || dast_strcasestr(n, "conf") || dast_strcasestr(n, "repeat") ||
+        dast_strcasestr(n, "retype")) &&
+       (dast_strcasestr(n, "pass") || dast_strcasestr(n, "pwd")))
+      return true;
+  }
+  return pw >= 2;
+}
+
 void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const char *page_url,
                       int depth)
 {
@@ -144,6 +161,12 @@ void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const c
   }
   if(dast__crawl_is_dangerous(c, f->action)) {
     dast__crawl_skip(c, f->action, "dangerous: form looks like logout/delete/reset");
+    return;
+  }
+  if(!c->cfg->allow_dangerous_links && changes_credentials(f)) {
+    /* submitting it (or attacking it) would change the account's password
+     * and lock the scan, and the user, out */
+    dast__crawl_skip(c, f->action, "dangerous: form changes a password");
     return;
   }
   struct dast_endpoint *ep = dast_form_endpoint(f, page_url);

@@ -27,6 +27,7 @@
 #define PL_WINDOW 8
 #define PL_BASE_CAP (1u << 20)
 #define PL_MAX_COOKIE_POINTS 8
+#define PL_SLOW_US 4000000u /* a baseline slower than this: one probe at a time */
 
 static void ep_next(struct dast_attack *a);
 
@@ -221,7 +222,9 @@ void pl_job_vars(struct pl_job *j)
 {
   const struct dast_endpoint *ep = j->es->ep;
   pl_vars_fresh(&j->v, &j->rng);
-  j->v.orig = j->ip >= 0 ? ep->params[j->ip].value : "";
+  free(j->orig_copy);
+  j->orig_copy = dast_strdup(j->ip >= 0 ? ep->params[j->ip].value : "");
+  j->v.orig = j->orig_copy;
   j->v.xml = ep->body;
   j->v.oob_base = j->es->a->oob ? dast_oob_url(j->es->a->oob) : NULL;
   j->v.oob_ldap = j->es->a->oob ? dast_oob_ldap_hostport(j->es->a->oob) : NULL;
@@ -365,10 +368,7 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.timeout_ms = timeout_ms;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
   if(j->es->own && j->es->csrf < 0 && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
-  /* a probe reads the session but never replaces it: an answer to a payload
-   * (or to a forged Host) that sets a fresh anonymous cookie must not log
-   * the rest of the scan out */
-  req.flags |= DAST_REQ_JAR_READONLY;
+  else req.flags |= DAST_REQ_JAR_READONLY; /* a probe must not change the session */
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
   if(e) {
     dast_built_free(&b);
@@ -394,6 +394,7 @@ static void ep_free(struct pl_ep *es)
     free(j->pend_url);
     free(j->put_first);
     free(j->note);
+    free(j->orig_copy);
     free(j->path_own);
     free(j);
   }
@@ -518,11 +519,13 @@ static bool param_level(const struct pl_check *c)
   return (c->ip_mask || !c->ntargets) && c->strategy != PL_S_FILES && c->strategy != PL_S_PUT;
 }
 
-/* Timing jobs wait for the rest of the endpoint and run one at a time. */
+/* Timing jobs wait for the rest of the endpoint and run one at a time; so
+ * does every job of a slow endpoint, which must not hold all the
+ * connections to its host while quicker endpoints wait. */
 static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
 {
   j->hint_only = hint_only;
-  if(j->c->strategy == PL_S_TIMING) {
+  if(j->c->strategy == PL_S_TIMING || es->base_us > PL_SLOW_US) {
     j->snext = es->serial;
     es->serial = j;
   } else {
@@ -609,7 +612,7 @@ static bool base_submit(struct pl_ep *es)
                            .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
                            .body = b.body, .body_len = b.body_len,
                            .max_redirects = es->a->cfg->max_redirects,
-                           .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : 0};
+                           .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY};
   dast_err e = dast_engine_submit(es->a->eng, &r, base_cb, es);
   dast_built_free(&b);
   if(e) {
@@ -693,17 +696,31 @@ static bool session_like(const char *name)
   return false;
 }
 
+static bool has_cookie_param(const struct dast_endpoint *ep, const char *name, size_t n)
+{
+  for(size_t i = 0; i < ep->nparams; i++)
+    if(ep->params[i].kind == DAST_IP_COOKIE && strlen(ep->params[i].name) == n &&
+       !strncmp(ep->params[i].name, name, n))
+      return true;
+  return false;
+}
+
+/* A request that carries its own Cookie header does not use the jar, so an
+ * endpoint with cookie insertion points (from the crawler, or added here)
+ * carries every jar cookie explicitly.  Jar cookies become insertion points
+ * of GET endpoints, or of any endpoint that already has cookie points;
+ * session-looking ones are sent but not probed (probing them mostly logs
+ * us out). */
 static void add_jar_cookies(struct pl_ep *es)
 {
   const struct dast_endpoint *ep = es->orig;
-  /* GET pages only, and not the session's own cookies (opaque ids: probing
-   * them mostly logs us out); every other cookie the app set is input */
-  if(strcmp(ep->method, "GET")) return;
-  for(size_t i = 0; i < ep->nparams; i++)
-    if(ep->params[i].kind == DAST_IP_COOKIE) return;
+  bool has = false;
+  for(size_t i = 0; i < ep->nparams; i++) has |= ep->params[i].kind == DAST_IP_COOKIE;
+  if(!has && strcmp(ep->method, "GET")) return;
   char *jar = dast_engine_cookie_header(es->a->eng, ep->url);
   if(!jar || !*jar) {
     free(jar);
+    if(has) es->ep = es->own = dast_endpoint_dup(ep); /* explicit cookies: no jar */
     return;
   }
   struct dast_endpoint *own = dast_endpoint_dup(ep);
@@ -713,19 +730,17 @@ static void add_jar_cookies(struct pl_ep *es)
     char *end = strchr(p, ';');
     if(end) *end = '\0';
     char *eq = strchr(p, '=');
-    if(eq && eq > p) {
+    if(eq && eq > p && !has_cookie_param(own, p, (size_t)(eq - p))) {
       *eq = '\0';
       bool probe = !session_like(p);
-      /* every cookie is sent explicitly (the jar is bypassed); only the
-       * probe-worthy ones are insertion points */
       dast_endpoint_add_param(own, DAST_IP_COOKIE, p, eq + 1, probe ? NULL : "session");
-      n += probe;
+      n++;
     }
     if(!end) break;
     p = end + 1;
   }
   free(jar);
-  if(!n) {
+  if(!n && !has) {
     dast_endpoint_free(own);
     return;
   }
@@ -733,8 +748,32 @@ static void add_jar_cookies(struct pl_ep *es)
   es->ep = own;
 }
 
+/* A form that changes a password (two password fields, or a field named
+ * like a new/confirmed password): probing it could change the account's
+ * password, so it is never attacked unless dangerous links are allowed.
+ * The crawler already leaves such forms out; this is the second lock. */
+static bool password_change(const struct dast_endpoint *ep)
+{
+  int pw = 0;
+  for(size_t i = 0; i < ep->nparams; i++) {
+    const struct dast_param *p = &ep->params[i];
+    if(p->type && !strcmp(p->type, "password")) pw++;
+    if(dast_strcasestr(p->name, "pass") &&
+       (dast_strcasestr(p->name, "new") || dast_strcasestr(p->name, "conf") ||
+        dast_strcasestr(p->name, "repeat") || dast_strcasestr(p->name, "again")))
+      return true;
+  }
+  return pw >= 2;
+}
+
 static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
 {
+  if(!a->cfg->allow_dangerous_links && password_change(ep)) {
+    for(size_t i = 0; i < a->checks->n; i++)
+      if(!a->checks->v[i]->passive)
+        add_tested(a, a->checks->v[i], ep, false, "password-change form: not attacked");
+    return;
+  }
   struct pl_ep *es = dast_calloc(1, sizeof(*es));
   es->a = a;
   es->ep = ep;

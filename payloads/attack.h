@@ -34,6 +34,10 @@ dast_err dast_checks_load(const struct dast_config *cfg, struct dast_checks **ou
  * Appends to *set, creating it when *set is NULL. */
 dast_err dast_checks_load_file(const char *path, struct dast_checks **set, char *errbuf,
                                size_t errlen) DAST_WUR;
+/* The same from a buffer (fuzz targets, checks shipped inside a request);
+ * `name` stands for the file name in messages. */
+dast_err dast_checks_load_buf(const char *text, size_t len, const char *name,
+                              struct dast_checks **set, char *errbuf, size_t errlen) DAST_WUR;
 void dast_checks_free(struct dast_checks *c);
 size_t dast_checks_count(const struct dast_checks *c);
 /* New reference: [{id, name, class, severity, cwe, owasp, kind, strategy}]. */

@@ -81,6 +81,8 @@ struct pl_job {
   uint64_t t1, t0;
   struct dast_finding *best;  /* candidate finding (owned) */
   char *note;                 /* evidence text being built */
+  char *orig_copy;            /* owned copy of the insertion point's value: v.orig points
+                               * here, since a CSRF refresh may replace the param's value */
   bool serial;                /* timing: runs alone after the others */
   bool finished;
   struct dast_built sent;      /* the last probe as sent (evidence, curl) */

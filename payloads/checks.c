@@ -15,9 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *strategy_names[PL_S__COUNT] = {"match",   "xss",     "stored-xss", "boolean",
-                                                  "timing",  "oob",     "files",      "put",
-                                                  "passive", "cookies", "forms",      "jslibs"};
+/* NULL-terminated: parse_enum() walks it to the NULL (a fuzz-found overread) */
+static const char *strategy_names[PL_S__COUNT + 1] = {"match",   "xss",     "stored-xss", "boolean",
+                                                      "timing",  "oob",     "files",      "put",
+                                                      "passive", "cookies", "forms",      "jslibs", NULL};
 
 static const char *classes[] = {
     "xss", "sqli", "cmdi", "path-traversal", "ssti", "open-redirect", "crlf", "xxe", "ssrf",
@@ -630,6 +631,23 @@ size_t dast_checks_count(const struct dast_checks *c)
   return c ? c->n : 0;
 }
 
+static dast_err add_parsed(struct ld *l, json_t *root, struct dast_checks **set)
+{
+  struct pl_check *c = parse_check(l, root);
+  json_decref(root);
+  if(!c) return DAST_EPARSE;
+  if(!*set) *set = dast_calloc(1, sizeof(struct dast_checks));
+  for(size_t i = 0; i < (*set)->n; i++)
+    if(!strcmp((*set)->v[i]->id, c->id)) {
+      fail(l, "id", "duplicate id \"%s\" (also in %s)", c->id, (*set)->v[i]->file);
+      check_free(c);
+      return DAST_EPARSE;
+    }
+  (*set)->v = dast_realloc((*set)->v, ((*set)->n + 1) * sizeof(struct pl_check *));
+  (*set)->v[(*set)->n++] = c;
+  return DAST_OK;
+}
+
 dast_err dast_checks_load_file(const char *path, struct dast_checks **set, char *errbuf,
                                size_t errlen)
 {
@@ -640,19 +658,20 @@ dast_err dast_checks_load_file(const char *path, struct dast_checks **set, char 
     fail(&l, "(file)", "line %d: %s", je.line, je.text);
     return DAST_EPARSE;
   }
-  struct pl_check *c = parse_check(&l, root);
-  json_decref(root);
-  if(!c) return DAST_EPARSE;
-  if(!*set) *set = dast_calloc(1, sizeof(struct dast_checks));
-  for(size_t i = 0; i < (*set)->n; i++)
-    if(!strcmp((*set)->v[i]->id, c->id)) {
-      fail(&l, "id", "duplicate id \"%s\" (also in %s)", c->id, (*set)->v[i]->file);
-      check_free(c);
-      return DAST_EPARSE;
-    }
-  (*set)->v = dast_realloc((*set)->v, ((*set)->n + 1) * sizeof(struct pl_check *));
-  (*set)->v[(*set)->n++] = c;
-  return DAST_OK;
+  return add_parsed(&l, root, set);
+}
+
+dast_err dast_checks_load_buf(const char *text, size_t len, const char *name,
+                              struct dast_checks **set, char *errbuf, size_t errlen)
+{
+  struct ld l = {name ? name : "(buffer)", errbuf, errlen, false};
+  json_error_t je;
+  json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+  if(!root) {
+    fail(&l, "(file)", "line %d: %s", je.line, je.text);
+    return DAST_EPARSE;
+  }
+  return add_parsed(&l, root, set);
 }
 
 static int cmp_str(const void *a, const void *b)

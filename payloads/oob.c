@@ -233,7 +233,11 @@ void dast_oob_free(struct dast_oob *o)
   if(!o) return;
   if(o->http) evhttp_free(o->http);
   if(o->ldap) evconnlistener_free(o->ldap);
-  while(o->live) ldap_close(o->live->bev, o->live);
+  /* ldap_close() unlinks the head before freeing it */
+  for(struct ldap_conn *c = o->live, *next; c; c = next) {
+    next = c->next;
+    ldap_close(c->bev, c);
+  }
   free(o->ldap_hostport);
   for(size_t i = 0; i < o->npaths; i++) free(o->paths[i]);
   free(o->paths);

@@ -71,7 +71,8 @@ static bool submit(struct dast_attack *a, const struct dast_endpoint *ep, long i
   struct dast_request req = {.method = b.method, .url = b.url,
                              .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
                              .body = b.body, .body_len = b.body_len,
-                             .max_redirects = a->cfg->max_redirects};
+                             .max_redirects = a->cfg->max_redirects,
+                             .flags = DAST_REQ_JAR_READONLY};
   dast_err e = dast_engine_submit(a->eng, &req, cb, r);
   dast_built_free(&b);
   if(e) return false;

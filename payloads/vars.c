@@ -249,7 +249,11 @@ dast_err pl_subject_parse_raw(const char *raw, size_t len, struct pl_subject *ou
   const char *end = raw + len;
   const char *sp = memchr(raw, ' ', len);
   if(!sp) return DAST_EPARSE;
-  out->status = strtol(sp + 1, NULL, 10);
+  /* the status digits, within len (raw is not NUL-terminated) */
+  long status = 0;
+  for(const char *d = sp + 1; d < end && d < sp + 4 && *d >= '0' && *d <= '9'; d++)
+    status = status * 10 + (*d - '0');
+  out->status = status;
   if(out->status < 100 || out->status > 999) return DAST_EPARSE;
   const char *p = memchr(raw, '\n', len);
   size_t alloc = 0;

@@ -24,6 +24,8 @@ run_suite() {
 }
 
 run_suite build
+echo "== static analysis (clang-tidy, cppcheck, banned functions; fails on new warnings)"
+bash tests/lint/run-analysis.sh build
 run_suite build-asan -DDASTGATE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 
 # every libFuzzer target briefly (label fuzz; ASan+UBSan; clang)

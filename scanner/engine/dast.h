@@ -40,6 +40,8 @@ void *dast_malloc(size_t n);
 void *dast_calloc(size_t n, size_t sz);
 void *dast_realloc(void *p, size_t n);
 char *dast_strdup(const char *s);
+/* Copies exactly n bytes (unlike POSIX strndup, it does not stop at a NUL:
+ * pass strnlen(s, n) when s may be shorter). */
 char *dast_strndup(const char *s, size_t n);
 /* printf into a new owned string. */
 char *dast_aprintf(const char *fmt, ...) DAST_PRINTF(1, 2);

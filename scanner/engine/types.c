@@ -207,10 +207,19 @@ static dast_err json_set_pointer(json_t *doc, const char *ptr, const char *value
     json_t *next = json_is_array(cur) ? json_array_get(cur, (size_t)strtoul(seg, NULL, 10))
                                       : json_object_get(cur, seg);
     if(!next) {
+      /* a pointer through a scalar cannot be built */
+      if(!json_is_object(cur) && !json_is_array(cur)) {
+        e = DAST_EPARSE;
+        break;
+      }
       next = json_object();
-      if(json_is_object(cur)) json_object_set_new(cur, seg, next);
-      else if(json_is_array(cur)) json_array_append_new(cur, next);
-      else { e = DAST_EPARSE; break; }
+      /* the *_new calls take the reference even when they fail (a key that
+       * is not UTF-8): next is gone then, so stop */
+      int rc = json_is_object(cur) ? json_object_set_new(cur, seg, next) : json_array_append_new(cur, next);
+      if(rc) {
+        e = DAST_EPARSE;
+        break;
+      }
     }
     cur = next;
     seg = slash + 1;

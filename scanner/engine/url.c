@@ -172,6 +172,7 @@ char *dast_url_resolve(const char *base, const char *ref)
   curl_free(scheme);
   curl_free(host);
   curl_url_cleanup(h);
+  bool had_pct = strchr(r, '%') != NULL;
   free(r);
   if(rc && out) {
     curl_free(out);
@@ -180,6 +181,20 @@ char *dast_url_resolve(const char *base, const char *ref)
   if(!out) return NULL;
   char *res = dast_strdup(out);
   curl_free(out);
+  /* curl decodes a percent-encoded host but normalises the numeric IPv4
+   * forms only when it parses the result again ("%30.1" -> "0.1" ->
+   * "0.0.0.1"): one more pass makes the result a fixed point */
+  if(had_pct || strchr(res, '%')) {
+    char *again = NULL;
+    CURLU *h2 = curl_url();
+    if(!h2) dast_oom();
+    if(!curl_url_set(h2, CURLUPART_URL, res, 0) && !curl_url_get(h2, CURLUPART_URL, &again, CURLU_NO_DEFAULT_PORT)) {
+      free(res);
+      res = dast_strdup(again);
+    }
+    curl_free(again);
+    curl_url_cleanup(h2);
+  }
   return res;
 }
 

@@ -103,6 +103,32 @@ TEST(kind_mismatch_rejected) { EXPECT_BAD("passive_kind_mismatch", "strategy:");
 TEST(bad_insertion_point_rejected) { EXPECT_BAD("bad_ip", "applies.insertion_points: unknown insertion point"); }
 TEST(not_json_rejected) { EXPECT_BAD("not_json", "(file): line"); }
 
+TEST(load_from_buffer_and_hostile_input)
+{
+  struct dast_checks *s = NULL;
+  const char *ok = "{\"id\":\"b1\",\"name\":\"B\",\"class\":\"xss\",\"cwe\":79,\"owasp\":\"A03\","
+                   "\"severity\":\"low\",\"description\":\"d\",\"remediation\":\"r\",\"kind\":\"active\","
+                   "\"strategy\":\"match\",\"payloads\":\"x\",\"matchers\":{\"word\":\"x\"}}";
+  ASSERT_EQ(dast_checks_load_buf(ok, strlen(ok), "mem.json", &s, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(s->n, 1);
+  /* a matcher nested 40 deep is refused, not recursed into */
+  char deep[2048] = "";
+  size_t at = 0;
+  for(int i = 0; i < 40; i++) at += (size_t)snprintf(deep + at, sizeof(deep) - at, "{\"not\":");
+  at += (size_t)snprintf(deep + at, sizeof(deep) - at, "{\"word\":\"x\"}");
+  for(int i = 0; i < 40; i++) at += (size_t)snprintf(deep + at, sizeof(deep) - at, "}");
+  char doc[4096];
+  snprintf(doc, sizeof(doc), "{\"id\":\"b2\",\"name\":\"B\",\"class\":\"xss\",\"cwe\":79,\"owasp\":\"A03\","
+           "\"severity\":\"low\",\"description\":\"d\",\"remediation\":\"r\",\"kind\":\"active\","
+           "\"strategy\":\"match\",\"payloads\":\"x\",\"matchers\":%s}", deep);
+  ASSERT_EQ(dast_checks_load_buf(doc, strlen(doc), "deep.json", &s, err, sizeof(err)), DAST_EPARSE);
+  ASSERT_CONTAINS(err, "deep.json: ");
+  ASSERT_CONTAINS(err, "nested too deeply");
+  ASSERT_EQ(dast_checks_load_buf("\x01\x02", 2, "bin.json", &s, err, sizeof(err)), DAST_EPARSE);
+  ASSERT_EQ(s->n, 1);
+  dast_checks_free(s);
+}
+
 TEST(missing_dir_is_eio)
 {
   setenv("DASTGATE_CHECKS_DIR", "/nonexistent/dastgate-checks", 1);

@@ -153,7 +153,8 @@ TEST(url_resolve_fast_path_agrees_with_curl)
       char *ours = dast_url_resolve(bases[b], refs[r]);
       char *theirs = curl_resolve(bases[b], refs[r]);
       if(!ours || !theirs || strcmp(ours, theirs))
-        fprintf(stderr, "  base %s ref %s: ours %s curl %s\n", bases[b], refs[r], ours, theirs);
+        fprintf(stderr, "  base %s ref %s: ours %s curl %s\n", bases[b], refs[r],
+                ours ? ours : "(null)", theirs ? theirs : "(null)");
       ASSERT_STREQ(ours, theirs);
       free(ours);
       free(theirs);

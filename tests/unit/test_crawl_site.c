@@ -236,6 +236,7 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
   } else if(!strncmp(path, "/members/", 9)) {
     members(s, req, path);
   } else if(!strcmp(path, "/logout") || !strncmp(path, "/account/delete", 15) ||
+            !strcmp(path, "/account/password") ||
             !strcmp(path, "/profile/removeAvatar")) {
     s->logout_hits++;
     s->session[0] = '\0';

@@ -495,7 +495,7 @@ static void handler(struct evhttp_request *req, void *ud)
   } else if(!strcmp(path, "/prefs")) {
     evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
     send_html(req, 200, "<html><body>saved</body></html>");
-  } else if(!strcmp(path, "/themed")) {
+  } else if(!strcmp(path, "/themed") || !strcmp(path, "/themed2")) {
     /* SELECT css FROM themes WHERE name = '<cookie theme>' */
     const char *c = evhttp_find_header(evhttp_request_get_input_headers(req), "Cookie");
     const char *t = c ? strstr(c, "theme=") : NULL;
@@ -839,8 +839,14 @@ TEST(cookie_set_by_the_app_is_an_insertion_point)
   (void)dast_engine_run(s.eng);
   free(url);
   add_ep(&s, "GET", "/themed", "query", NULL, NULL);
+  /* the crawler already knew one cookie point: the jar's cookies join it */
+  add_ep(&s, "GET", "/themed2", "cookie", "lang", "en");
   add_ep(&s, "GET", "/search-safe", "query", "q", "x");
   scan_run(&s);
+  const struct dast_finding *f2 = find(&s, "sqli-error", "/themed2");
+  if(!f2) dump(&s);
+  ASSERT(f2);
+  ASSERT_STREQ(f2->param, "theme");
   const struct dast_finding *f = find(&s, "sqli-error", "/themed");
   if(!f) dump(&s);
   ASSERT(f);
@@ -937,6 +943,31 @@ TEST(header_insertion_point)
   ASSERT_STREQ(f->param_kind, "header");
   ASSERT_CONTAINS(f->curl, "-H 'X-Forwarded-For: ");
   ASSERT(!find(&s, "sqli-error", "/search-safe?q="));
+  scan_free(&s);
+}
+
+TEST(password_change_form_not_attacked)
+{
+  static const char *const only[] = {"xss-reflected", "sqli-error", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  char *url = dast_aprintf("http://127.0.0.1:%d/search", s.app.port);
+  struct dast_endpoint *ep = dast_endpoint_new("POST", url, DAST_SRC_FORM);
+  free(url);
+  ep->tmpl = dast_strdup("/search");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "q", "x", "text");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "password_new", "Passw0rd!", "password");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "password_conf", "Passw0rd!", "password");
+  s.eps[s.neps++] = ep;
+  scan_run(&s);
+  struct dast_stats st;
+  dast_engine_stats(s.eng, &st);
+  ASSERT_EQ(st.requests, 0);
+  const struct dast_tested *t;
+  size_t n = dast_attack_tested(s.attack, &t);
+  ASSERT_EQ(n, 2);
+  ASSERT(!t[0].applicable);
+  ASSERT_CONTAINS(t[0].reason, "password-change");
   scan_free(&s);
 }
 
