@@ -12,7 +12,7 @@ set -euo pipefail
 
 BUILD_PKGS="build-essential cmake pkg-config libcurl4-openssl-dev libevent-dev libxml2-dev libpcre2-dev libjansson-dev libsqlite3-dev libyaml-dev"
 # node and npm come with the machine image (tests that need them skip without them)
-TEST_PKGS="libxml2-utils clang libclang-rt-14-dev valgrind sqlite3 curl time chromium"
+TEST_PKGS="libxml2-utils clang libclang-rt-14-dev valgrind cppcheck clang-tidy sqlite3 curl time chromium"
 BENCH_PKGS="nginx-light wrk"
 RUNTIME_PKGS="ca-certificates libcurl4 libevent-2.1-7 libevent-pthreads-2.1-7 libxml2 libpcre2-8-0 libjansson4 libsqlite3-0 libyaml-0-2"
 
