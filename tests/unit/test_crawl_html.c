@@ -5,6 +5,7 @@
 #include "crawlers/forms.h"
 #include "crawlers/html.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/support.h"
 
 #include <time.h>
 
@@ -33,19 +34,12 @@ static void on_form(void *ud, const struct dast_form *fm)
   (void)dast_buf_adds(&g->forms, "\n");
 }
 
+/* test data lives in tests/data/crawl/ */
 static char *slurp(const char *name, size_t *len)
 {
-  char path[512];
-  snprintf(path, sizeof(path), "%s/crawl/%s", DAST_TEST_DATA, name);
-  FILE *f = fopen(path, "rb");
-  if(!f) return NULL;
-  struct dast_buf b;
-  dast_buf_init(&b, 0);
-  char tmp[4096];
-  size_t n;
-  while((n = fread(tmp, 1, sizeof(tmp), f)) > 0) (void)dast_buf_add(&b, tmp, n);
-  fclose(f);
-  return dast_buf_take(&b, len);
+  char rel[256];
+  snprintf(rel, sizeof(rel), "crawl/%s", name);
+  return dast_test_slurp(rel, len);
 }
 
 static void got_init(struct got *g)

@@ -4,6 +4,7 @@
  * time. */
 #include "crawlers/jsurls.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/support.h"
 
 #include <time.h>
 
@@ -22,19 +23,12 @@ static void on_url(void *ud, const struct dast_found *f)
                           f->content_type ? f->content_type : "");
 }
 
+/* test data lives in tests/data/crawl/ */
 static char *slurp(const char *name, size_t *len)
 {
-  char path[512];
-  snprintf(path, sizeof(path), "%s/crawl/%s", DAST_TEST_DATA, name);
-  FILE *f = fopen(path, "rb");
-  if(!f) return NULL;
-  struct dast_buf b;
-  dast_buf_init(&b, 0);
-  char tmp[4096];
-  size_t n;
-  while((n = fread(tmp, 1, sizeof(tmp), f)) > 0) (void)dast_buf_add(&b, tmp, n);
-  fclose(f);
-  return dast_buf_take(&b, len);
+  char rel[256];
+  snprintf(rel, sizeof(rel), "crawl/%s", name);
+  return dast_test_slurp(rel, len);
 }
 
 TEST(external_script_urls)
