@@ -78,6 +78,14 @@ static size_t utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 
 char *dast__utf8_clean(const char *s, size_t n, size_t cap)
 {
+  /* fast path: short printable-ASCII-or-control text (URLs, names) is
+   * valid as it is; NUL is the only byte the loop below would change */
+  if(!cap || n <= cap) {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k = 0;
+    while(k < n && u[k] && u[k] < 0x80) k++;
+    if(k == n) return dast_strndup(s, n);
+  }
   struct dast_buf b;
   dast_buf_init(&b, 0);
   const unsigned char *p = (const unsigned char *)s;
