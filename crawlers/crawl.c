@@ -5,7 +5,8 @@
  *  - frontier: a binary min-heap of owned items keyed (repeat, depth, seq):
  *    URLs of a template not queued before go first, then breadth-first;
  *  - seen: 64-bit hashes of request keys (method, URL with sorted query,
- *    body) — a URL is queued at most once;
+ *    body) — a URL is queued at most once; `offered` remembers the exact
+ *    method+URL strings behind them so a repeat costs one hash lookup;
  *  - tmpl_count: method+template -> times queued; at cfg->template_visits
  *    further instances are dropped (counted as trap_limited);
  *  - inventory: owned endpoints plus a key -> index map (one endpoint per
@@ -13,8 +14,9 @@
  *    added to every crawled endpoint as cookie insertion points;
  *  - frontier cap: 4 x max_pages + 1000 items (100k at most).
  * Invariants: every queued item passed scope, danger and dedup checks;
- * in_flight counts submitted items whose callback has not run.  Response
- * bodies are never kept: crawl_fetch.c parses them inside the callback. */
+ * in_flight counts submitted items whose callback has not run, `parsing`
+ * responses a parse thread still holds (crawl_parse.c); together they stay
+ * under the crawl's concurrency.  Bodies are dropped once parsed. */
 #include "crawlers/crawl_int.h"
 
 #include "crawlers/har.h"
@@ -50,6 +52,7 @@ dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg
   if(!e)
     e = dast_re_compile(SESSION_COOKIE_RE, DAST_RE_CASELESS, &c->session_cookie, errbuf, errlen);
   if(!e) e = dast__login_init(c, errbuf, errlen);
+  if(!e) e = dast__parse_init(c, errbuf, errlen);
   if(e) {
     dast_crawler_free(c);
     return e;
@@ -72,6 +75,7 @@ void dast__item_free(struct dast__item *it)
 void dast_crawler_free(struct dast_crawler *c)
 {
   if(!c) return;
+  dast__parse_free(c); /* first: cancelled jobs still see the crawler */
   for(size_t i = 0; i < c->nheap; i++) dast__item_free(c->heap[i]);
   free(c->heap);
   for(size_t i = 0; i < c->nwaiting; i++) dast__item_free(c->waiting[i]);
@@ -83,6 +87,7 @@ void dast_crawler_free(struct dast_crawler *c)
     free(c->skip_reason[i]);
   }
   dast__hset_free(&c->seen);
+  dast__hset_free(&c->offered);
   dast__hset_free(&c->tmpl_count);
   dast__hset_free(&c->skipped_seen);
   dast__hset_free(&c->ep_index);
@@ -170,18 +175,22 @@ bool dast__crawl_is_dangerous(const struct dast_crawler *c, const char *url)
 
 bool dast__crawl_static_asset(const char *url)
 {
-  static const char *const ext[] = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp",
-                                    ".svg", ".css", ".woff", ".woff2", ".ttf", ".otf", ".eot",
-                                    ".mp4", ".webm", ".mp3", ".ogg", ".wav", ".avi", ".mov",
-                                    ".pdf", ".zip", ".gz", ".tgz", ".rar", ".7z", ".exe",
-                                    ".dmg", ".iso", ".map", NULL};
+  static const char *const ext[] = {"png", "jpg", "jpeg", "gif", "webp", "ico", "bmp",
+                                    "svg", "css", "woff", "woff2", "ttf", "otf", "eot",
+                                    "mp4", "webm", "mp3", "ogg", "wav", "avi", "mov",
+                                    "pdf", "zip", "gz", "tgz", "rar", "7z", "exe",
+                                    "dmg", "iso", "map", NULL};
   const char *p = strstr(url, "://");
   p = p ? p + 3 : url;
   size_t n = strcspn(p, "?#");
-  for(int i = 0; ext[i]; i++) {
-    size_t k = strlen(ext[i]);
-    if(n >= k && !strncasecmp(p + n - k, ext[i], k)) return true;
-  }
+  /* the last path segment's extension, if any (this runs for every link) */
+  size_t dot = n;
+  while(dot > 0 && p[dot - 1] != '.' && p[dot - 1] != '/') dot--;
+  if(dot == 0 || p[dot - 1] != '.') return false;
+  size_t k = n - dot;
+  if(k == 0 || k > 5) return false;
+  for(int i = 0; ext[i]; i++)
+    if(strlen(ext[i]) == k && !strncasecmp(p + dot, ext[i], k)) return true;
   return false;
 }
 
@@ -238,6 +247,11 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
                           const char *url, enum dast_source src, int depth, const char *found_on)
 {
   if(!url || strlen(url) > 8192) return false;
+  /* Most links on a page were offered before (navigation, siblings): an
+   * exact method+URL already queued or bounded is dropped before any of
+   * the work below (the same answer the request key would give). */
+  uint64_t exact = dast_hash64(url, strlen(url), dast_hash64(method, strlen(method), 11));
+  if(dast__hset_has(&c->offered, exact)) return false;
   if(!dast_scope_allows(dast_engine_scope(c->eng), url)) {
     dast__crawl_skip(c, url, "out of scope");
     return false;
@@ -268,9 +282,11 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
   int k = c->cfg->template_visits > 0 ? c->cfg->template_visits : 3;
   if(kind == K_PAGE && visits >= (uint32_t)k) {
     if(dast__hset_add(&c->seen, key)) c->st.trap_limited++;
+    (void)dast__hset_add(&c->offered, exact);
     return false;
   }
   (void)dast__hset_add(&c->seen, key);
+  (void)dast__hset_add(&c->offered, exact);
   (void)dast__hset_incr(&c->tmpl_count, tk);
   if(kind == K_SITEMAP) c->nsitemaps++;
   struct dast__item *it = dast_calloc(1, sizeof(*it));

@@ -19,6 +19,7 @@
 #include "crawlers/robots.h"
 #include "crawlers/sitemap.h"
 #include "crawlers/template.h"
+#include "scanner/engine/pool.h"
 #include "scanner/engine/url.h"
 
 #include <jansson.h>
@@ -30,12 +31,6 @@
 #define JSON_MAX_URLS 2000
 #define JSON_MAX_NODES 200000
 
-/* Context of one response being parsed. */
-struct page {
-  struct dast_crawler *c;
-  const struct dast__item *it;
-  const char *url; /* final URL of the response */
-};
 
 /* Queues one submission of inventory endpoint `idx` (built from `ep`, a
  * copy the caller keeps) with its sample values. */
@@ -63,9 +58,9 @@ static void submit_endpoint(struct dast_crawler *c, const struct dast_endpoint *
   dast_built_free(&b);
 }
 
-static void on_found(void *ud, const struct dast_found *f)
+void dast__page_found(void *ud, const struct dast_found *f)
 {
-  struct page *p = ud;
+  struct dast__page *p = ud;
   struct dast_crawler *c = p->c;
   if(strcmp(f->method, "GET")) {
     /* a JS call with another method: into the inventory as it is */
@@ -114,22 +109,22 @@ static void on_found(void *ud, const struct dast_found *f)
   (void)dast__crawl_discover(c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
 }
 
-static void on_form(void *ud, const struct dast_form *f)
+void dast__page_form(void *ud, const struct dast_form *f)
 {
-  struct page *p = ud;
+  struct dast__page *p = ud;
   dast__crawl_form(p->c, f, p->url, p->it->depth + 1);
 }
 
 static void on_sitemap_ref(void *ud, const struct dast_found *f)
 {
-  struct page *p = ud;
+  struct dast__page *p = ud;
   (void)dast__crawl_discover(p->c, K_SITEMAP, "GET", f->url, DAST_SRC_SITEMAP, p->it->depth + 1,
                              p->url);
 }
 
 static void on_robots_path(void *ud, const struct dast_found *f)
 {
-  struct page *p = ud;
+  struct dast__page *p = ud;
   (void)dast__crawl_discover(p->c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
 }
 
@@ -203,7 +198,7 @@ static bool path_ends(const char *url, const char *suffix)
   return n >= k && !strncasecmp(p + n - k, suffix, k);
 }
 
-static void json_walk(struct page *p, json_t *v, size_t *nodes, size_t *urls)
+static void json_walk(struct dast__page *p, json_t *v, size_t *nodes, size_t *urls)
 {
   if(++*nodes > JSON_MAX_NODES || *urls >= JSON_MAX_URLS) return;
   if(json_is_string(v)) {
@@ -241,7 +236,7 @@ static void take_api_endpoint(void *ud, struct dast_endpoint *ep)
   (void)dast__crawl_add_endpoint(c, ep, NULL);
 }
 
-static void parse_json(struct page *p, const struct dast_response *r)
+static void parse_json(struct dast__page *p, const struct dast_response *r)
 {
   json_error_t err;
   json_t *doc = json_loadb(r->body, r->body_len, JSON_DECODE_ANY, &err);
@@ -261,7 +256,7 @@ static void parse_json(struct page *p, const struct dast_response *r)
 }
 
 /* Location / Content-Location / Link / Refresh headers. */
-static void harvest_headers(struct page *p, const struct dast_response *r)
+static void harvest_headers(struct dast__page *p, const struct dast_response *r)
 {
   int d = p->it->depth + 1;
   for(size_t i = 0; i < r->nheaders; i++) {
@@ -296,15 +291,29 @@ static void harvest_headers(struct page *p, const struct dast_response *r)
   }
 }
 
-static void parse_sitemap(struct page *p, const struct dast_response *r)
+static void parse_sitemap(struct dast__page *p, const struct dast_response *r)
 {
-  dast_err e = dast_sitemap_extract(r->body, r->body_len, p->url, 20000, on_found, on_sitemap_ref,
+  dast_err e = dast_sitemap_extract(r->body, r->body_len, p->url, 20000, dast__page_found, on_sitemap_ref,
                                     p, NULL);
   if(e == DAST_ELIMIT) p->c->st.capped++;
   else if(e) p->c->st.errors++;
 }
 
-static void parse_body(struct page *p, const struct dast_response *r)
+enum markup { M_OTHER, M_HTML, M_JS };
+
+/* HTML or JavaScript (the bodies worth a parse thread), for a page item. */
+static enum markup markup_of(const struct dast__page *p, const struct dast_response *r)
+{
+  if(p->it->kind != K_PAGE && p->it->kind != K_FORM) return M_OTHER;
+  if(!r->body || !r->body_len) return M_OTHER;
+  if(ctype_has(r, "html") || (!r->content_type && dast_strcasestr(r->body, "<html")))
+    return M_HTML;
+  if(ctype_has(r, "javascript") || ctype_has(r, "ecmascript") || path_ends(p->url, ".js"))
+    return M_JS;
+  return M_OTHER;
+}
+
+static void parse_body(struct dast__page *p, const struct dast_response *r)
 {
   struct dast_crawler *c = p->c;
   const struct dast__item *it = p->it;
@@ -331,17 +340,16 @@ static void parse_body(struct page *p, const struct dast_response *r)
     }
     return;
   }
-  bool html = ctype_has(r, "html") || (!r->content_type && r->body_len &&
-                                       dast_strcasestr(r->body, "<html"));
-  if(html) {
+  enum markup m = markup_of(p, r);
+  if(m == M_HTML) {
     struct dast_html_stats hs;
-    if(dast_html_extract(r->body, r->body_len, p->url, c->js, NULL, on_found, on_form, p, &hs) ==
-       DAST_ELIMIT)
+    if(dast_html_extract(r->body, r->body_len, p->url, c->js, NULL, dast__page_found,
+                         dast__page_form, p, &hs) == DAST_ELIMIT)
       c->st.capped++;
-  } else if(ctype_has(r, "javascript") || ctype_has(r, "ecmascript") || path_ends(p->url, ".js")) {
+  } else if(m == M_JS) {
     bool capped = false;
-    (void)dast_jsurls_extract(c->js, r->body, r->body_len, p->url, DAST_JSURLS_MAX, on_found, p,
-                              &capped);
+    (void)dast_jsurls_extract(c->js, r->body, r->body_len, p->url, DAST_JSURLS_MAX,
+                              dast__page_found, p, &capped);
     if(capped) c->st.capped++;
   } else if(ctype_has(r, "json")) {
     parse_json(p, r);
@@ -438,10 +446,15 @@ static void on_response(struct dast_engine *eng, const struct dast_request *req,
   record(c, it, resp->status);
   record_cookies(c, resp);
   record_reflected_ua(c, it, resp);
-  struct page p = {c, it, resp->final_url ? resp->final_url : it->url};
+  struct dast__page p = {c, it, resp->final_url ? resp->final_url : it->url};
   harvest_headers(&p, resp);
-  parse_body(&p, resp);
-  dast__item_free(it);
+  enum markup m = dast_pool_threads(c->pool) ? markup_of(&p, resp) : M_OTHER;
+  if(m != M_OTHER) {
+    dast__parse_offload(c, it, p.url, resp, m == M_HTML); /* takes it */
+  } else {
+    parse_body(&p, resp);
+    dast__item_free(it);
+  }
   dast__crawl_pump(c);
 }
 
@@ -453,7 +466,7 @@ static bool page_budget_left(const struct dast_crawler *c)
 void dast__crawl_pump(struct dast_crawler *c)
 {
   size_t limit = c->cfg->concurrency > 0 ? (size_t)c->cfg->concurrency : 16;
-  while(!c->stopped && !c->login_busy && c->in_flight < limit && c->nheap) {
+  while(!c->stopped && !c->login_busy && c->in_flight + c->parsing < limit && c->nheap) {
     if(!page_budget_left(c) || dast_engine_expired(c->eng)) {
       c->stopped = true;
       break;

@@ -35,8 +35,19 @@ struct dast__item {
 #define DAST__MAX_SITEMAPS 64
 #define DAST__SITE_COOKIES 4
 
+/* A response being parsed: what the extractors' callbacks need. */
+struct dast__page {
+  struct dast_crawler *c;
+  const struct dast__item *it;
+  const char *url; /* final URL of the response */
+};
+
+struct dast_pool;
+
 struct dast_crawler {
   struct dast_engine *eng;
+  struct dast_pool *pool;   /* parse workers (crawl_parse.c); 0 threads = inline */
+  size_t parsing;           /* responses handed to the pool, not yet replayed */
   const struct dast_config *cfg;
   struct dast_jsurls *js;
   struct dast_re *dangerous, *logged_in, *logged_out;
@@ -48,6 +59,7 @@ struct dast_crawler {
   bool stopped;           /* max_requests / budget reached: submit no more */
   /* de-duplication */
   struct dast__hset seen;       /* request keys */
+  struct dast__hset offered;    /* method+URL hashes already queued or bounded */
   struct dast__hset tmpl_count; /* method+template -> times queued */
   struct dast__hset skipped_seen;
   /* inventory */
@@ -102,6 +114,19 @@ void dast__crawl_pump(struct dast_crawler *c);
 /* Handles one form found on a page (inventory + one submission per shape). */
 void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const char *page_url,
                       int depth);
+
+/* The extractors' callbacks (ud = struct dast__page *). */
+void dast__page_found(void *ud, const struct dast_found *f);
+void dast__page_form(void *ud, const struct dast_form *f);
+
+/* crawl_parse.c: HTML and JavaScript bodies are parsed on the pool's
+ * threads; what they find is replayed through dast__page_found/_form on
+ * the loop thread.  Takes `it` (freed after the replay).  Holds the engine
+ * and counts against the crawl's concurrency until replayed. */
+void dast__parse_offload(struct dast_crawler *c, struct dast__item *it, const char *url,
+                         const struct dast_response *r, bool html);
+dast_err dast__parse_init(struct dast_crawler *c, char *errbuf, size_t errlen);
+void dast__parse_free(struct dast_crawler *c);
 
 /* crawl_login.c */
 dast_err dast__login_init(struct dast_crawler *c, char *errbuf, size_t errlen);

@@ -45,6 +45,7 @@ void dast_config_init(struct dast_config *c)
   c->body_cap = 4u << 20;
   c->max_redirects = 10;
   c->retries = 2;
+  c->parse_threads = -1;
   c->http2 = true;
   c->user_agent = dast_strdup("dastgate/" DAST_VERSION);
   c->max_depth = 10;

@@ -33,6 +33,7 @@ struct dast_config {
   size_t body_cap;            /* response body cap in bytes (default 4 MiB) */
   int max_redirects;          /* hops per request (default 10) */
   int retries;                /* connection-error retries (default 2) */
+  int parse_threads;          /* crawler parse workers; -1 = auto (pool.h), 0 = inline */
   bool insecure;              /* skip TLS verification */
   bool http2;                 /* allow HTTP/2 (default on) */
   char *proxy;

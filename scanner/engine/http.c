@@ -15,8 +15,9 @@
  * (priority and normal); the pump walks them round-robin.
  *
  * Invariants: active <= cfg->concurrency; host->active <= cfg->per_host;
- * `pending` counts queued + active + parked xfers + user timers, and the
- * loop is broken when it reaches zero, so dast_engine_run() returns when
+ * `pending` counts queued + active + parked xfers + user timers, `holds`
+ * work outside the engine that may still submit (offloaded parses); the
+ * loop is broken when both reach zero, so dast_engine_run() returns when
  * the work is done even if other things (servers in tests, the OOB
  * listener) live on the same base.
  *
@@ -113,6 +114,7 @@ struct dast_engine {
   int active;
   size_t queued;
   size_t pending;
+  size_t holds;                /* dast_engine_hold() minus releases */
   bool expired, cancelled, running, in_cancel;
   double tokens;
   uint64_t tokens_at_us;
@@ -153,7 +155,7 @@ const char *dast_response_header(const struct dast_response *r, const char *name
 
 static void maybe_idle(struct dast_engine *eng)
 {
-  if(eng->running && eng->pending == 0) event_base_loopbreak(eng->base);
+  if(eng->running && eng->pending == 0 && eng->holds == 0) event_base_loopbreak(eng->base);
 }
 
 static int host_index_key(struct dast_engine *eng, const char *key)
@@ -1070,6 +1072,22 @@ void dast_engine_on_tick(struct dast_engine *eng, unsigned ms, dast_timer_cb cb,
   evtimer_add(eng->tick_timer, &tv);
 }
 
+struct event_base *dast_engine_base(const struct dast_engine *eng)
+{
+  return eng->base;
+}
+
+void dast_engine_hold(struct dast_engine *eng)
+{
+  eng->holds++;
+}
+
+void dast_engine_release(struct dast_engine *eng)
+{
+  if(eng->holds) eng->holds--;
+  maybe_idle(eng);
+}
+
 dast_err dast_engine_run(struct dast_engine *eng)
 {
   if(eng->cfg->max_time > 0 && !evtimer_pending(eng->budget_timer, NULL) && !eng->expired) {
@@ -1080,7 +1098,8 @@ dast_err dast_engine_run(struct dast_engine *eng)
     struct timeval tv = {(time_t)(left / 1000000u), (suseconds_t)(left % 1000000u)};
     evtimer_add(eng->budget_timer, &tv);
   }
-  if(eng->pending == 0) return eng->expired && !eng->cancelled ? DAST_ETIMEOUT : DAST_OK;
+  if(eng->pending == 0 && eng->holds == 0)
+    return eng->expired && !eng->cancelled ? DAST_ETIMEOUT : DAST_OK;
   eng->running = true;
   event_base_loop(eng->base, 0);
   eng->running = false;

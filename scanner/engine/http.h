@@ -114,6 +114,13 @@ dast_err dast_engine_submit(struct dast_engine *eng, const struct dast_request *
 /* Runs `cb` after `ms` milliseconds (or once the loop runs, for 0).  Counts as
  * pending work for dast_engine_run(); dropped (not run) on cancel. */
 dast_err dast_engine_later(struct dast_engine *eng, unsigned ms, dast_timer_cb cb, void *ud) DAST_WUR;
+/* Keeps dast_engine_run() running while work outside the engine (a parse
+ * on a worker thread, see pool.h) may still submit requests: each hold
+ * counts as pending work until its release.  Not counted against
+ * max_requests.  Release runs on the loop thread. */
+void dast_engine_hold(struct dast_engine *eng);
+struct event_base *dast_engine_base(const struct dast_engine *eng);
+void dast_engine_release(struct dast_engine *eng);
 /* Runs the loop until nothing is queued, running or pending, or the budget
  * ran out.  Returns DAST_ETIMEOUT when the budget stopped it. */
 dast_err dast_engine_run(struct dast_engine *eng);

@@ -414,10 +414,13 @@ static char *missing_expected(struct dast_crawler *c)
   return dast_buf_take(&miss, NULL);
 }
 
-TEST(crawl_finds_every_endpoint)
+/* The whole site, with `threads` parse threads (crawl_parse.c): the same
+ * inventory and behaviour whether pages are parsed inline or on workers. */
+static void full_crawl(int threads)
 {
   struct run r;
   site_start(&r);
+  r.cfg.parse_threads = threads;
   r.s.expire_after = 2;
   r.cfg.openapi = dast_strdup(SITE "/openapi.json");
   r.cfg.login_url = dast_aprintf("http://127.0.0.1:%d/login", r.s.port);
@@ -502,6 +505,16 @@ TEST(crawl_finds_every_endpoint)
             r.st.pages, r.st.endpoints, r.st.templates, r.st.out_of_scope, r.st.dangerous_skipped,
             r.st.trap_limited, r.st.relogins);
   site_stop(&r);
+}
+
+TEST(crawl_finds_every_endpoint)
+{
+  full_crawl(0);
+}
+
+TEST(crawl_finds_every_endpoint_with_parse_threads)
+{
+  full_crawl(3);
 }
 
 TEST(session_lost_without_a_redirect)

@@ -1,0 +1,200 @@
+/* crawl_parse.c — parsing HTML and JavaScript bodies off the loop thread.
+ *
+ * Extraction (libxml2's HTML parser, the PCRE2 URL patterns) is most of a
+ * crawl's CPU time, and it is pure: a body and a base URL in, URLs and
+ * forms out.  So crawl_fetch.c hands each HTML/JS response to a worker
+ * (scanner/engine/pool.h) with a copy of its body; the worker records what
+ * the extractors report, in order, as owned copies; back on the loop thread
+ * the record is replayed through the same callbacks an inline parse uses
+ * (dast__page_found / dast__page_form), so discovery, scope, de-duplication
+ * and the inventory stay single-threaded and unchanged.
+ *
+ * Back-pressure: a job counts against the crawl's concurrency (c->parsing)
+ * until replayed, so at most `concurrency` bodies are ever held, and it
+ * holds the engine (dast_engine_hold) so the loop does not end while a
+ * parse can still discover URLs.  The worker touches only its job and the
+ * crawler's immutable compiled patterns (c->js). */
+#include "crawlers/crawl_int.h"
+
+#include "scanner/engine/pool.h"
+
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One thing an extractor reported. */
+struct rec {
+  struct dast_form *form; /* a form, or NULL for a URL: */
+  char *url, *method, *json_keys, *content_type;
+  enum dast_source src;
+};
+
+struct job {
+  struct dast_crawler *c;
+  struct dast__item *it;
+  const struct dast_jsurls *js;
+  char *url;
+  char *body;
+  size_t len;
+  bool html;
+  bool capped;
+  struct rec *recs;
+  size_t n, alloc;
+};
+
+static struct rec *rec_new(struct job *j)
+{
+  if(j->n == j->alloc) {
+    j->alloc = j->alloc ? j->alloc * 2 : 16;
+    j->recs = dast_realloc(j->recs, j->alloc * sizeof(*j->recs));
+  }
+  struct rec *r = &j->recs[j->n++];
+  memset(r, 0, sizeof(*r));
+  return r;
+}
+
+static char *dup_or_null(const char *s)
+{
+  return s ? dast_strdup(s) : NULL;
+}
+
+static void rec_found(void *ud, const struct dast_found *f)
+{
+  struct rec *r = rec_new(ud);
+  r->url = dast_strdup(f->url);
+  r->method = dast_strdup(f->method ? f->method : "GET");
+  r->json_keys = dup_or_null(f->json_keys);
+  r->content_type = dup_or_null(f->content_type);
+  r->src = f->src;
+}
+
+static struct dast_form *form_dup(const struct dast_form *f)
+{
+  struct dast_form *d = dast_calloc(1, sizeof(*d));
+  d->action = dup_or_null(f->action);
+  d->method = dup_or_null(f->method);
+  d->enctype = dup_or_null(f->enctype);
+  d->nfields = d->alloc = f->nfields;
+  d->fields = dast_calloc(f->nfields ? f->nfields : 1, sizeof(*d->fields));
+  for(size_t i = 0; i < f->nfields; i++) {
+    d->fields[i].name = dup_or_null(f->fields[i].name);
+    d->fields[i].type = dup_or_null(f->fields[i].type);
+    d->fields[i].value = dup_or_null(f->fields[i].value);
+  }
+  return d;
+}
+
+static void form_free(struct dast_form *f)
+{
+  for(size_t i = 0; i < f->nfields; i++) {
+    free(f->fields[i].name);
+    free(f->fields[i].type);
+    free(f->fields[i].value);
+  }
+  free(f->fields);
+  free(f->action);
+  free(f->method);
+  free(f->enctype);
+  free(f);
+}
+
+static void rec_form(void *ud, const struct dast_form *f)
+{
+  rec_new(ud)->form = form_dup(f);
+}
+
+/* Worker thread. */
+static void work(void *ud)
+{
+  struct job *j = ud;
+  if(j->html) {
+    struct dast_html_stats hs;
+    j->capped = dast_html_extract(j->body, j->len, j->url, j->js, NULL, rec_found, rec_form, j,
+                                  &hs) == DAST_ELIMIT;
+  } else {
+    (void)dast_jsurls_extract(j->js, j->body, j->len, j->url, DAST_JSURLS_MAX, rec_found, j,
+                              &j->capped);
+  }
+  free(j->body); /* the record is all that is needed now */
+  j->body = NULL;
+}
+
+static void job_free(struct job *j)
+{
+  for(size_t i = 0; i < j->n; i++) {
+    struct rec *r = &j->recs[i];
+    if(r->form) form_free(r->form);
+    free(r->url);
+    free(r->method);
+    free(r->json_keys);
+    free(r->content_type);
+  }
+  free(j->recs);
+  free(j->body);
+  free(j->url);
+  dast__item_free(j->it);
+  free(j);
+}
+
+/* Loop thread (or the crawler's free, cancelled). */
+static void done(void *ud, bool cancelled)
+{
+  struct job *j = ud;
+  struct dast_crawler *c = j->c;
+  c->parsing--;
+  if(cancelled) { /* the crawler is being freed; the engine may be gone */
+    job_free(j);
+    return;
+  }
+  struct dast__page p = {c, j->it, j->url};
+  for(size_t i = 0; i < j->n; i++) {
+    const struct rec *r = &j->recs[i];
+    if(r->form) {
+      dast__page_form(&p, r->form);
+    } else {
+      struct dast_found f = {r->url, r->method, r->src, r->json_keys, r->content_type};
+      dast__page_found(&p, &f);
+    }
+  }
+  if(j->capped) c->st.capped++;
+  job_free(j);
+  dast__crawl_pump(c); /* submit first: releasing an idle engine ends the loop */
+  dast_engine_release(c->eng);
+}
+
+void dast__parse_offload(struct dast_crawler *c, struct dast__item *it, const char *url,
+                         const struct dast_response *r, bool html)
+{
+  struct job *j = dast_calloc(1, sizeof(*j));
+  j->c = c;
+  j->it = it;
+  j->js = c->js;
+  j->url = dast_strdup(url);
+  j->body = dast_malloc(r->body_len + 1);
+  memcpy(j->body, r->body, r->body_len);
+  j->body[r->body_len] = '\0';
+  j->len = r->body_len;
+  j->html = html;
+  c->parsing++;
+  dast_engine_hold(c->eng);
+  dast_pool_submit(c->pool, work, done, j);
+}
+
+dast_err dast__parse_init(struct dast_crawler *c, char *errbuf, size_t errlen)
+{
+  int n = c->cfg->parse_threads;
+  unsigned threads = n < 0 ? dast_pool_default_threads() : (unsigned)n;
+  if(threads) xmlInitParser(); /* libxml2's globals, once, before any thread parses */
+  if(dast_pool_new(dast_engine_base(c->eng), threads, &c->pool) != DAST_OK) {
+    snprintf(errbuf, errlen, "cannot start %u parse threads", threads);
+    return DAST_EIO;
+  }
+  return DAST_OK;
+}
+
+void dast__parse_free(struct dast_crawler *c)
+{
+  dast_pool_free(c->pool);
+  c->pool = NULL;
+}
