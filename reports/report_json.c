@@ -26,7 +26,7 @@ static json_t *text(const char *s)
 {
   if(!s) return json_null();
   char *c = dast__utf8_clean(s, strlen(s), DAST_REPORT_FIELD_CAP);
-  json_t *j = json_string(c);
+  json_t *j = json_string_nocheck(c); /* cleaned: valid UTF-8, no NUL */
   free(c);
   if(!j) dast_oom();
   return j;
@@ -48,7 +48,8 @@ static json_t *secret_text(const struct ctx *c, const char *s)
 
 static void set(json_t *o, const char *k, json_t *v)
 {
-  if(!v || json_object_set_new(o, k, v)) dast_oom();
+  /* keys are ours (literals, class names, hex fingerprints): ASCII */
+  if(!v || json_object_set_new_nocheck(o, k, v)) dast_oom();
 }
 
 static void push(json_t *a, json_t *v)
