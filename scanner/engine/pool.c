@@ -2,7 +2,10 @@
  * (pool.h).
  *
  * One mutex guards two FIFOs: `todo` (submitted, not yet taken by a worker)
- * and `done` (worked, waiting for the loop thread).  A worker that makes
+ * and `done` (worked, waiting for the loop thread).  Submissions are first
+ * staged on the loop thread and handed over by a one-shot event that runs
+ * after the other events of the loop iteration, so a burst of responses
+ * costs one lock and one wake-up.  A worker that makes
  * `done` non-empty writes one byte to a non-blocking pipe whose read end is
  * a persistent event on the loop; the loop drains the pipe *before* taking
  * the list, so a completion pushed after the take always writes a fresh
@@ -37,6 +40,10 @@ struct dast_pool {
   bool quit;
   int fd[2];
   struct event *ev;
+  /* loop thread only: submissions of this loop iteration, handed over at
+   * once by `flush` (one lock and one wake-up for a burst of responses) */
+  struct fifo staged;
+  struct event *flush;
 };
 
 static void fifo_push(struct fifo *f, struct job *j)
@@ -96,6 +103,21 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
   }
 }
 
+static void on_flush(evutil_socket_t fd, short what, void *arg)
+{
+  (void)fd;
+  (void)what;
+  struct dast_pool *p = arg;
+  if(!p->staged.head) return;
+  pthread_mutex_lock(&p->mu);
+  if(p->todo.tail) p->todo.tail->next = p->staged.head;
+  else p->todo.head = p->staged.head;
+  p->todo.tail = p->staged.tail;
+  p->staged.head = p->staged.tail = NULL;
+  pthread_cond_broadcast(&p->cv);
+  pthread_mutex_unlock(&p->mu);
+}
+
 unsigned dast_pool_threads(const struct dast_pool *p)
 {
   return p ? p->n : 0;
@@ -122,6 +144,8 @@ dast_err dast_pool_new(struct event_base *base, unsigned nthreads, struct dast_p
       goto fail;
     p->ev = event_new(base, p->fd[0], EV_READ | EV_PERSIST, on_wake, p);
     if(!p->ev || event_add(p->ev, NULL)) goto fail;
+    p->flush = event_new(base, -1, 0, on_flush, p);
+    if(!p->flush) goto fail;
     p->threads = dast_calloc(nthreads, sizeof(*p->threads));
     for(; p->n < nthreads; p->n++)
       if(pthread_create(&p->threads[p->n], NULL, worker, p)) break;
@@ -145,10 +169,8 @@ void dast_pool_submit(struct dast_pool *p, dast_work_fn work, dast_done_fn done,
   j->work = work;
   j->done = done;
   j->ud = ud;
-  pthread_mutex_lock(&p->mu);
-  fifo_push(&p->todo, j);
-  pthread_cond_signal(&p->cv);
-  pthread_mutex_unlock(&p->mu);
+  if(!p->staged.head) event_active(p->flush, 0, 0); /* runs after this iteration's events */
+  fifo_push(&p->staged, j);
 }
 
 void dast_pool_free(struct dast_pool *p)
@@ -159,8 +181,8 @@ void dast_pool_free(struct dast_pool *p)
   pthread_cond_broadcast(&p->cv);
   pthread_mutex_unlock(&p->mu);
   for(unsigned i = 0; i < p->n; i++) pthread_join(p->threads[i], NULL);
-  struct fifo *lists[] = {&p->done, &p->todo};
-  for(size_t k = 0; k < 2; k++) {
+  struct fifo *lists[] = {&p->done, &p->todo, &p->staged};
+  for(size_t k = 0; k < 3; k++) {
     struct job *j = fifo_take_all(lists[k]);
     while(j) {
       struct job *next = j->next;
@@ -170,6 +192,7 @@ void dast_pool_free(struct dast_pool *p)
     }
   }
   if(p->ev) event_free(p->ev);
+  if(p->flush) event_free(p->flush);
   if(p->fd[0] >= 0) close(p->fd[0]);
   if(p->fd[1] >= 0) close(p->fd[1]);
   pthread_mutex_destroy(&p->mu);

@@ -7,6 +7,8 @@
  * thread running the event_base), in completion order.  done runs exactly
  * once per job: with cancelled=true, without work having run or with its
  * result unused, when the pool is freed first — then it must only free ud.
+ * Submit on the loop thread: jobs are handed to the workers after the
+ * loop iteration's other events ran (a burst goes over at once).
  * With 0 threads, submit runs work and done inline (same semantics, no
  * threads: handy for tests and 1-core machines).
  *
