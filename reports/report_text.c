@@ -84,7 +84,7 @@ char *dast__utf8_clean(const char *s, size_t n, size_t cap)
     const unsigned char *u = (const unsigned char *)s;
     size_t k = 0;
     while(k < n && u[k] && u[k] < 0x80) k++;
-    if(k == n) return dast_strndup(s, n);
+    if(k == n) return n ? dast_strndup(s, n) : dast_strdup("");
   }
   struct dast_buf b;
   dast_buf_init(&b, 0);
