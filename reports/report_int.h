@@ -36,6 +36,10 @@ char *dast__utf8_clean(const char *s, size_t n, size_t cap);
  * (owned result; NULL for NULL). */
 void dast__secrets_collect(const struct dast_config *cfg, struct dast_strlist *out);
 char *dast__mask(const struct dast_strlist *secrets, const char *text);
+/* Same, but a name=value / "name": "value" pair named `keep` (the attacked
+ * parameter of a finding, whose value is the payload, not a secret) is left
+ * alone by the structural pass.  Literal secrets are still masked. */
+char *dast__mask_keep(const struct dast_strlist *secrets, const char *text, const char *keep);
 
 /* Valid UTF-8 prefix of s of at most `max` bytes, "…" appended when cut. */
 char *dast__utf8_prefix(const char *s, size_t max);

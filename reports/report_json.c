@@ -32,18 +32,24 @@ static json_t *text(const char *s)
   return j;
 }
 
-/* Same, with secrets masked first (unless --show-secrets). */
-static json_t *secret_text(const struct ctx *c, const char *s)
+/* Same, with secrets masked first (unless --show-secrets); a pair named
+ * `keep` is not masked structurally (see dast__mask_keep). */
+static json_t *secret_text_keep(const struct ctx *c, const char *s, const char *keep)
 {
   if(!s || !c->mask) return text(s);
   /* bound the masking work on huge inputs: cut before, cap again after */
   size_t n = strlen(s);
   char *cut = n > 2 * DAST_REPORT_FIELD_CAP ? dast_strndup(s, 2 * DAST_REPORT_FIELD_CAP) : NULL;
-  char *m = dast__mask(&c->secrets, cut ? cut : s);
+  char *m = dast__mask_keep(&c->secrets, cut ? cut : s, keep);
   json_t *j = text(m);
   free(m);
   free(cut);
   return j;
+}
+
+static json_t *secret_text(const struct ctx *c, const char *s)
+{
+  return secret_text_keep(c, s, NULL);
 }
 
 static void set(json_t *o, const char *k, json_t *v)
@@ -276,6 +282,20 @@ static char *fingerprint_of(const struct dast_finding *f)
   return tmp.fingerprint;
 }
 
+/* The name whose value carries a finding's payload in its request and curl
+ * line (query/form/multipart/JSON/XML parameters only: header and cookie
+ * values stay masked), or NULL.  "/user/password" -> "password". */
+static const char *payload_name(const struct dast_finding *f)
+{
+  static const char *const kinds[] = {"query", "form", "multipart", "json", "xml"};
+  if(!f->param || !*f->param || !f->param_kind || !f->payload) return NULL;
+  bool ok = false;
+  for(size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) ok |= !strcmp(f->param_kind, kinds[i]);
+  if(!ok) return NULL;
+  const char *slash = strrchr(f->param, '/');
+  return slash ? slash + 1 : f->param;
+}
+
 static json_t *finding_json(const struct dast_finding *f, const struct ctx *c)
 {
   json_t *o = json_object();
@@ -296,15 +316,18 @@ static json_t *finding_json(const struct dast_finding *f, const struct ctx *c)
   for(size_t i = 0; i < f->nreferences; i++) push(refs, text(f->references[i]));
   set(o, "references", refs);
   set(o, "method", text(f->method ? f->method : "GET"));
-  set(o, "url", secret_text(c, f->url));
+  /* the attacked parameter's value is the payload: masking it (e.g. SQLi in
+   * a "password" field) would break the reproduction */
+  const char *keep = payload_name(f);
+  set(o, "url", secret_text_keep(c, f->url, keep));
   set(o, "template", text(f->tmpl));
   set(o, "param", text(f->param));
   set(o, "param_kind", text(f->param_kind));
   set(o, "payload", secret_text(c, f->payload));
   set(o, "evidence", secret_text(c, f->evidence));
-  set(o, "request", secret_text(c, f->request));
+  set(o, "request", secret_text_keep(c, f->request, keep));
   set(o, "response", secret_text(c, f->response));
-  set(o, "curl", secret_text(c, f->curl));
+  set(o, "curl", secret_text_keep(c, f->curl, keep));
   return o;
 }
 

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "reports/report_int.h"
 
@@ -259,8 +260,9 @@ static bool secret_value_at(const char *t, size_t i, size_t nl, size_t *vstart, 
  * nothing is copied in runs (`run` = start of the pending copy); the cheap
  * first-character tests keep this at a few instructions per byte, which
  * matters for reports listing tens of thousands of URLs. */
-static char *mask_structural(const char *t)
+static char *mask_structural(const char *t, const char *keep)
 {
+  size_t keep_len = keep ? strlen(keep) : 0;
   struct dast_buf o;
   dast_buf_init(&o, 0);
   size_t i = 0, n = strlen(t), run = 0;
@@ -292,7 +294,8 @@ static char *mask_structural(const char *t)
     if(nl) {
       char quote = i > 0 && (t[i - 1] == '\'' || t[i - 1] == '"') ? t[i - 1] : '\n';
       bool param = false;
-      if(secret_value_at(t, i, nl, &vstart, &quote, &param)) {
+      bool kept = keep_len && nl == keep_len && !strncasecmp(t + i, keep, nl);
+      if(!kept && secret_value_at(t, i, nl, &vstart, &quote, &param)) {
         size_t skip = value_len(t + vstart, quote, param);
         FLUSH();
         if(dast_buf_add(&o, t + i, vstart - i)) dast_oom();
@@ -323,12 +326,17 @@ void dast__secrets_collect(const struct dast_config *cfg, struct dast_strlist *o
 
 char *dast__mask(const struct dast_strlist *secrets, const char *text)
 {
+  return dast__mask_keep(secrets, text, NULL);
+}
+
+char *dast__mask_keep(const struct dast_strlist *secrets, const char *text, const char *keep)
+{
   if(!text) return NULL;
   struct dast_buf b;
   dast_buf_init(&b, 0);
   if(dast_buf_adds(&b, text)) dast_oom();
   for(size_t i = 0; secrets && i < secrets->n; i++) replace_literal(&b, secrets->v[i]);
-  char *out = mask_structural(b.data);
+  char *out = mask_structural(b.data, keep && *keep ? keep : NULL);
   dast_buf_free(&b);
   return out;
 }

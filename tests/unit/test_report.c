@@ -6,6 +6,7 @@
 
 #include "tests/unit/harness.h"
 #include "tests/unit/test_report_fixture.h"
+#include "reports/report_int.h"
 
 static const char *const all_secrets[] = {FX_TOKEN, FX_COOKIE, FX_PASSWORD, FX_SETCOOKIE};
 
@@ -148,6 +149,25 @@ TEST(mask_secrets_structural_and_literal)
   ASSERT_STREQ(m, "Cookie: ***\r\nHost: x");
   free(m);
   dast_config_free(&cfg);
+}
+
+TEST(mask_keeps_the_attacked_parameter)
+{
+  /* SQLi in a password field: the payload is the evidence, not a secret;
+   * other secret-looking pairs are still masked */
+  const char *req = "POST /login\r\nCookie: sid=abc\r\n\r\nuser=bob&password=%27+OR+%271%27%3D%271&token=t0k3n";
+  char *m = dast__mask_keep(NULL, req, "password");
+  ASSERT_CONTAINS(m, "password=%27+OR+%271%27%3D%271&");
+  ASSERT_CONTAINS(m, "token=***");
+  ASSERT_CONTAINS(m, "Cookie: ***");
+  free(m);
+  m = dast__mask_keep(NULL, "{\"password\": \"' OR 1=1--\", \"api_key\": \"k\"}", "password");
+  ASSERT_CONTAINS(m, "\"password\": \"' OR 1=1--\"");
+  ASSERT_CONTAINS(m, "\"api_key\": \"***\"");
+  free(m);
+  m = dast__mask_keep(NULL, req, NULL);
+  ASSERT_CONTAINS(m, "password=***");
+  free(m);
 }
 
 TEST(hostile_text_becomes_valid_utf8)
