@@ -55,6 +55,7 @@ struct hctx {
   struct dast_buf option_text;
   bool in_script;
   struct dast_buf script;
+  bool in_comment; /* parsing the markup inside a comment: no deeper */
 };
 
 static void stop(struct hctx *h, const char *why)
@@ -492,17 +493,53 @@ static void set_limits(struct dast_html_limits *l, const struct dast_html_limits
   if(in->max_script) l->max_script = in->max_script;
 }
 
+static dast_err extract(const char *html, size_t len, const char *page_url, const char *base,
+                        bool in_comment, const struct dast_jsurls *js,
+                        const struct dast_html_limits *limits, dast_found_cb on_url,
+                        dast_form_cb on_form, void *ud, struct dast_html_stats *stats);
+
+/* Commented-out markup ("<!-- <a href=/old-admin>") points at endpoints
+ * that often still answer, so a comment holding a tag is parsed like the
+ * page (once: comments don't nest), with what is left of the page's link
+ * budget. */
+static void on_comment(void *ud, const xmlChar *value)
+{
+  struct hctx *h = ud;
+  const char *v = (const char *)value;
+  if(h->stopped || h->in_comment || !v || !strchr(v, '<')) return;
+  struct dast_html_limits lim = h->lim;
+  lim.max_links = h->lim.max_links > h->st->links ? h->lim.max_links - h->st->links : 0;
+  lim.max_forms = h->lim.max_forms > h->st->forms ? h->lim.max_forms - h->st->forms : 0;
+  if(!lim.max_links || !lim.max_forms) return;
+  struct dast_html_stats cs;
+  if(extract(v, strlen(v), h->page_url, h->base, true, h->js, &lim, h->on_url, h->on_form, h->ud,
+             &cs) == DAST_ELIMIT && cs.capped && !strcmp(cs.cap_reason, "links per page"))
+    stop(h, "links per page");
+  h->st->links += cs.links;
+  h->st->forms += cs.forms;
+  h->st->scripts += cs.scripts;
+}
+
 dast_err dast_html_extract(const char *html, size_t len, const char *page_url,
                            const struct dast_jsurls *js, const struct dast_html_limits *limits,
                            dast_found_cb on_url, dast_form_cb on_form, void *ud,
                            struct dast_html_stats *stats)
 {
-  if(!html || !page_url || !on_url || !on_form || !stats) return DAST_EINVAL;
+  return extract(html, len, page_url, page_url, false, js, limits, on_url, on_form, ud, stats);
+}
+
+static dast_err extract(const char *html, size_t len, const char *page_url, const char *base,
+                        bool in_comment, const struct dast_jsurls *js,
+                        const struct dast_html_limits *limits, dast_found_cb on_url,
+                        dast_form_cb on_form, void *ud, struct dast_html_stats *stats)
+{
+  if(!html || !page_url || !base || !on_url || !on_form || !stats) return DAST_EINVAL;
   memset(stats, 0, sizeof(*stats));
   struct hctx h = {.page_url = page_url, .js = js, .on_url = on_url, .on_form = on_form,
-                   .ud = ud, .st = stats, .select_idx = -1, .textarea_idx = -1};
+                   .ud = ud, .st = stats, .select_idx = -1, .textarea_idx = -1,
+                   .in_comment = in_comment};
   set_limits(&h.lim, limits);
-  h.base = dast_strdup(page_url);
+  h.base = dast_strdup(base);
   dast_buf_init(&h.script, h.lim.max_script);
   dast_buf_init(&h.option_text, MAX_FIELD_VALUE);
 
@@ -512,6 +549,7 @@ dast_err dast_html_extract(const char *html, size_t len, const char *page_url,
   sax.endElement = on_end;
   sax.characters = on_chars;
   sax.cdataBlock = on_chars;
+  sax.comment = on_comment;
   sax.warning = silent;
   sax.error = silent;
   h.ctxt = htmlCreatePushParserCtxt(&sax, &h, NULL, 0, NULL, XML_CHAR_ENCODING_NONE);

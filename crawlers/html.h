@@ -8,6 +8,8 @@
  *    textarea/button with name, type and default value (hidden fields kept,
  *    a select's selected-or-first option), plus one extra form per distinct
  *    formaction/formmethod on its buttons.
+ * Markup inside comments (commented-out links and forms) is parsed too,
+ * one level deep, within the same caps.
  * <base href> changes the base for what follows it.  Hostile pages are
  * bounded: links and forms per page, fields per form, nesting depth and
  * script text are capped; past the link cap the parser is stopped and the

@@ -143,6 +143,42 @@ TEST(empty_and_garbage_input)
   got_free(&g);
 }
 
+TEST(markup_in_comments_is_followed)
+{
+  struct got g;
+  got_init(&g);
+  struct dast_html_stats st;
+  const char *page =
+      "<html><head><base href=\"/app/\"></head><body><a href=\"live\">live</a>\n"
+      "<!-- <a href=\"old-admin\">admin</a>\n"
+      "<form action=\"/legacy/search\"><input name=q></form> -->\n"
+      "<!-- just a remark about /not-a-link and \"quoted\" text -->\n"
+      "<!-- <!-- <a href=\"nested\">no deeper than one comment</a> -->\n"
+      "</body></html>";
+  ASSERT_EQ(dast_html_extract(page, strlen(page), "http://h/x/page", NULL, NULL, on_url, on_form, &g,
+                              &st), DAST_OK);
+  ASSERT_CONTAINS(g.urls.data, "GET http://h/app/live link\n");
+  ASSERT_CONTAINS(g.urls.data, "GET http://h/app/old-admin link\n"); /* resolved against <base> */
+  ASSERT_CONTAINS(g.forms.data, "GET http://h/legacy/search application/x-www-form-urlencoded | q:text=");
+  ASSERT(!strstr(g.urls.data, "not-a-link"));
+  ASSERT_EQ(st.forms, 1);
+  got_free(&g);
+  /* the link cap covers what comments hold too */
+  struct dast_buf big;
+  dast_buf_init(&big, 0);
+  (void)dast_buf_adds(&big, "<a href=/a>a</a><!--");
+  for(int i = 0; i < 50; i++) (void)dast_buf_printf(&big, "<a href=/c%d>c</a>", i);
+  (void)dast_buf_adds(&big, "-->");
+  got_init(&g);
+  struct dast_html_limits lim = {.max_links = 10};
+  ASSERT_EQ(dast_html_extract(big.data, big.len, "http://h/", NULL, &lim, on_url, on_form, &g, &st),
+            DAST_ELIMIT);
+  ASSERT_EQ(g.nurls, 10);
+  ASSERT(st.capped);
+  got_free(&g);
+  dast_buf_free(&big);
+}
+
 TEST(deep_nesting_is_bounded)
 {
   struct dast_buf b;
