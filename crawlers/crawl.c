@@ -398,6 +398,24 @@ static void seed_site(struct dast_crawler *c, const char *url)
   (void)dast__crawl_discover(c, K_SITEMAP, "GET", sitemap, DAST_SRC_SITEMAP, 1, NULL);
   free(robots);
   free(sitemap);
+  /* API descriptions are often served, unlinked, at a framework's default
+   * path (springdoc, Swashbuckle, FastAPI, express-openapi ...): try them at
+   * the origin and under the target's directory */
+  static const char *const api_docs[] = {
+      "openapi.json", "openapi.yaml", "swagger.json", "swagger.yaml", "v3/api-docs",
+      "v2/api-docs", "api-docs", "swagger/v1/swagger.json", "api/openapi.json", "api/swagger.json"};
+  char *dir = dast_url_resolve(url, "./");
+  char *bases[2] = {dast_aprintf("%s/", origin), dir};
+  for(size_t b = 0; b < 2; b++) {
+    if(!bases[b] || (b == 1 && !strcmp(bases[0], bases[1]))) continue;
+    for(size_t i = 0; i < sizeof(api_docs) / sizeof(api_docs[0]); i++) {
+      char *u = dast_aprintf("%s%s", bases[b], api_docs[i]);
+      (void)dast__crawl_discover(c, K_APIDOC, "GET", u, DAST_SRC_GUESS, 1, NULL);
+      free(u);
+    }
+  }
+  free(bases[0]);
+  free(bases[1]);
   free(origin);
 }
 

@@ -299,6 +299,20 @@ static void parse_sitemap(struct dast__page *p, const struct dast_response *r)
   else if(e) p->c->st.errors++;
 }
 
+/* An OpenAPI/Swagger document in JSON or YAML: "openapi"/"swagger" and
+ * "paths" keys near the top (a guessed URL that answers with an HTML page
+ * or anything else is ignored without a word). */
+static bool looks_like_api_description(const char *body, size_t len)
+{
+  size_t head = len < 4096 ? len : 4096;
+  char *h = dast_strndup(body, head);
+  bool json = dast_strcasestr(h, "\"openapi\"") || dast_strcasestr(h, "\"swagger\"");
+  bool yaml = !strncmp(h, "openapi:", 8) || !strncmp(h, "swagger:", 8) || strstr(h, "\nopenapi:") ||
+              strstr(h, "\nswagger:");
+  free(h);
+  return (json || yaml) && dast_memmem(body, len, "paths", 5);
+}
+
 enum markup { M_OTHER, M_HTML, M_JS };
 
 /* HTML or JavaScript (the bodies worth a parse thread), for a page item. */
@@ -329,6 +343,15 @@ static void parse_body(struct dast__page *p, const struct dast_response *r)
   }
   if(it->kind == K_SITEMAP) {
     if(r->status == 200 && !ctype_has(r, "html")) parse_sitemap(p, r);
+    return;
+  }
+  if(it->kind == K_APIDOC) {
+    if(r->status == 200 && looks_like_api_description(r->body, r->body_len)) {
+      char err[512];
+      if(dast_openapi_load_buf(r->body, r->body_len, it->url, p->url, c->cfg->target,
+                               take_api_endpoint, c, err, sizeof(err)))
+        DAST_LOG(DAST_LOG_DEBUG, "crawl", "%s", err); /* a guess: not the user's problem */
+    }
     return;
   }
   if(it->kind == K_OPENAPI) {
@@ -431,7 +454,7 @@ static void on_response(struct dast_engine *eng, const struct dast_request *req,
     dast__crawl_pump(c);
     return;
   }
-  if(it->kind != K_OPENAPI && dast__login_lost(c, it->url, resp)) {
+  if(it->kind != K_OPENAPI && it->kind != K_APIDOC && dast__login_lost(c, it->url, resp)) {
     DAST_LOG(DAST_LOG_INFO, "crawl", "session lost at %s", it->url);
     if(it->retried < 1) {
       it->retried++;
@@ -443,7 +466,14 @@ static void on_response(struct dast_engine *eng, const struct dast_request *req,
   }
   dast__login_learn(c, it->url, resp);
   c->st.pages++;
-  record(c, it, resp->status);
+  if(it->kind == K_APIDOC && resp->status == 200 && resp->body &&
+     looks_like_api_description(resp->body, resp->body_len)) {
+    struct dast__item page = *it; /* a description found by guessing is an endpoint too */
+    page.kind = K_PAGE;
+    record(c, &page, resp->status);
+  } else {
+    record(c, it, resp->status);
+  }
   record_cookies(c, resp);
   record_reflected_ua(c, it, resp);
   struct dast__page p = {c, it, resp->final_url ? resp->final_url : it->url};

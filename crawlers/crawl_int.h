@@ -12,7 +12,10 @@
 #include "scanner/engine/re.h"
 
 /* What a queued request is for; decides how its response is parsed. */
-enum dast__kind { K_PAGE = 0, K_ROBOTS, K_SITEMAP, K_OPENAPI, K_FORM };
+enum dast__kind {
+  K_PAGE = 0, K_ROBOTS, K_SITEMAP, K_OPENAPI, K_FORM,
+  K_APIDOC /* a well-known API description path, tried blind: silent unless it is one */
+};
 
 /* A request waiting in the frontier or in flight.  Owned by the crawler
  * until its response was handled. */
