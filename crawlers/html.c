@@ -27,6 +27,7 @@
 #define CHUNK (1024u * 1024u)
 #define MAX_FIELD_VALUE 4096
 #define MAX_ALT_ACTIONS 8
+#define MAX_COMMENTS 64 /* comments per page parsed as markup */
 
 struct alt_action {
   char *action, *method;
@@ -56,6 +57,7 @@ struct hctx {
   bool in_script;
   struct dast_buf script;
   bool in_comment; /* parsing the markup inside a comment: no deeper */
+  size_t comments;  /* comments parsed as markup so far */
 };
 
 static void stop(struct hctx *h, const char *why)
@@ -507,6 +509,8 @@ static void on_comment(void *ud, const xmlChar *value)
   struct hctx *h = ud;
   const char *v = (const char *)value;
   if(h->stopped || h->in_comment || !v || !strchr(v, '<')) return;
+  /* each costs a parser: a page of a million tiny comments must not */
+  if(++h->comments > MAX_COMMENTS) return;
   struct dast_html_limits lim = h->lim;
   lim.max_links = h->lim.max_links > h->st->links ? h->lim.max_links - h->st->links : 0;
   lim.max_forms = h->lim.max_forms > h->st->forms ? h->lim.max_forms - h->st->forms : 0;

@@ -176,6 +176,14 @@ TEST(markup_in_comments_is_followed)
   ASSERT_EQ(g.nurls, 10);
   ASSERT(st.capped);
   got_free(&g);
+  /* a page of many tiny comments parses a bounded number of them */
+  dast_buf_reset(&big);
+  for(int i = 0; i < 5000; i++) (void)dast_buf_printf(&big, "<!--<a href=/k%d>-->", i);
+  got_init(&g);
+  ASSERT_EQ(dast_html_extract(big.data, big.len, "http://h/", NULL, NULL, on_url, on_form, &g, &st),
+            DAST_OK);
+  ASSERT_EQ(g.nurls, 64);
+  got_free(&g);
   dast_buf_free(&big);
 }
 
