@@ -379,7 +379,11 @@ static void on_start(void *ud, const xmlChar *xname, const xmlChar **atts)
     return;
   }
   switch(classify((const char *)xname)) {
-  case T_HREF: emit_url(h, attr(atts, "href"), DAST_SRC_LINK); break;
+  case T_HREF: { /* SVG links inside HTML use xlink:href */
+    const char *href = attr(atts, "href");
+    emit_url(h, href ? href : attr(atts, "xlink:href"), DAST_SRC_LINK);
+    break;
+  }
   case T_SRC: emit_url(h, attr(atts, "src"), DAST_SRC_LINK); break;
   case T_OBJECT: emit_url(h, attr(atts, "data"), DAST_SRC_LINK); break;
   case T_SCRIPT: {

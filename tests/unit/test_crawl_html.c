@@ -153,6 +153,7 @@ TEST(markup_in_comments_is_followed)
       "<!-- <a href=\"old-admin\">admin</a>\n"
       "<form action=\"/legacy/search\"><input name=q></form> -->\n"
       "<!-- just a remark about /not-a-link and \"quoted\" text -->\n"
+      "<svg><a xlink:href=\"/svg-link\"><text>s</text></a></svg>\n"
       "<!-- <!-- <a href=\"nested\">no deeper than one comment</a> -->\n"
       "</body></html>";
   ASSERT_EQ(dast_html_extract(page, strlen(page), "http://h/x/page", NULL, NULL, on_url, on_form, &g,
@@ -161,6 +162,7 @@ TEST(markup_in_comments_is_followed)
   ASSERT_CONTAINS(g.urls.data, "GET http://h/app/old-admin link\n"); /* resolved against <base> */
   ASSERT_CONTAINS(g.forms.data, "GET http://h/legacy/search application/x-www-form-urlencoded | q:text=");
   ASSERT(!strstr(g.urls.data, "not-a-link"));
+  ASSERT_CONTAINS(g.urls.data, "GET http://h/svg-link link\n");
   ASSERT_EQ(st.forms, 1);
   got_free(&g);
   /* the link cap covers what comments hold too */
