@@ -410,7 +410,9 @@ static void seed_site(struct dast_crawler *c, const char *url)
     if(!bases[b] || (b == 1 && !strcmp(bases[0], bases[1]))) continue;
     for(size_t i = 0; i < sizeof(api_docs) / sizeof(api_docs[0]); i++) {
       char *u = dast_aprintf("%s%s", bases[b], api_docs[i]);
-      (void)dast__crawl_discover(c, K_APIDOC, "GET", u, DAST_SRC_GUESS, 1, NULL);
+      /* a guess outside --include is not worth a line in the skipped list */
+      if(dast_scope_allows(dast_engine_scope(c->eng), u) && !dast__crawl_is_dangerous(c, u))
+        (void)dast__crawl_discover(c, K_APIDOC, "GET", u, DAST_SRC_GUESS, 1, NULL);
       free(u);
     }
   }
