@@ -24,7 +24,7 @@ static const char *classes[] = {
     "xss", "sqli", "cmdi", "path-traversal", "ssti", "open-redirect", "crlf", "xxe", "ssrf",
     "cors", "security-headers", "cookie", "version-disclosure", "sensitive-file",
     "directory-listing", "error-disclosure", "host-header", "http-methods", "csrf", "jndi",
-    "shellshock", "vulnerable-js", "debug-endpoint", "info-disclosure", NULL};
+    "shellshock", "vulnerable-js", "debug-endpoint", "info-disclosure", "xpath", "jsonp", NULL};
 
 const char *pl_strategy_name(enum pl_strategy s)
 {
