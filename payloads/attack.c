@@ -226,6 +226,7 @@ void pl_job_vars(struct pl_job *j)
   j->orig_copy = dast_strdup(j->ip >= 0 ? ep->params[j->ip].value : "");
   j->v.orig = j->orig_copy;
   j->v.xml = ep->body;
+  if(pl_param_xml(ep, j->ip)) j->v.xml = j->v.orig; /* XML document in a parameter */
   j->v.oob_base = j->es->a->oob ? dast_oob_url(j->es->a->oob) : NULL;
   j->v.oob_ldap = j->es->a->oob ? dast_oob_ldap_hostport(j->es->a->oob) : NULL;
   const char *slash = strrchr(ep->url, '/');
@@ -568,6 +569,7 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     for(size_t i = 0; i < ep->nparams; i++) {
       const struct dast_param *p = &ep->params[i];
       if(c->ip_mask && !(c->ip_mask & (1u << p->kind))) continue;
+      if(c->values_xml && !pl_param_xml(ep, (long)i)) continue;
       if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
                      (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))))
         continue;
