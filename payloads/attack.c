@@ -560,10 +560,6 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     add_tested(a, c, ep, false, "response content type not covered by the check");
     return;
   }
-  if(c->strategy == PL_S_STORED_XSS && !strcmp(ep->method, "GET")) {
-    add_tested(a, c, ep, false, "stored XSS plants only through non-GET requests");
-    return;
-  }
   bool any = false;
   if(param_level(c)) {
     for(size_t i = 0; i < ep->nparams; i++) {

@@ -172,7 +172,7 @@ bool pl_timing_control_ok(uint64_t base_us, unsigned sleep_s, uint64_t t0_us);
 enum pl_strategy {
   PL_S_MATCH = 0,   /* payloads + matchers + confirm/controls */
   PL_S_XSS,         /* reflected XSS: context analysis, DOM confirm */
-  PL_S_STORED_XSS,  /* plant in non-GET forms, look for it on GET pages */
+  PL_S_STORED_XSS,  /* plant through fields/parameters, look for it on GET pages */
   PL_S_BOOLEAN,     /* true/false/true differential */
   PL_S_TIMING,      /* two sleep lengths + zero control */
   PL_S_OOB,         /* out-of-band callback */
