@@ -149,6 +149,29 @@ static void url_keys(const char *url, char *origin, size_t olen, char *path, siz
   snprintf(dir, dlen, "%.*s", (int)(last ? (size_t)(last - path) + 1 : 1), last ? path : "/");
 }
 
+/* Evidence of a plain matcher hit: the matched text (printable, at most
+ * 160 bytes) and where it was, e.g. for a policy header the directive and
+ * the weakness the check's regex marked.  Owned. */
+static char *matched_text(const struct pl_subject *resp, const struct pl_hit *hit)
+{
+  const char *src = NULL;
+  if(hit && hit->set) src = hit->in_body ? resp->body : pl_subject_header(resp, hit->header);
+  size_t srclen = !src ? 0 : hit->in_body ? resp->body_len : strlen(src);
+  if(!src || hit->off >= srclen || !hit->len)
+    return dast_strdup("matched on a response seen during the scan");
+  size_t n = hit->len < srclen - hit->off ? hit->len : srclen - hit->off;
+  char text[161];
+  size_t k = 0;
+  for(size_t i = 0; i < n && k < sizeof(text) - 1; i++) {
+    unsigned char ch = (unsigned char)src[hit->off + i];
+    text[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+  }
+  text[k] = '\0';
+  return hit->in_body ? dast_aprintf("matched \"%s%s\" in the body", text, n > k ? "..." : "")
+                      : dast_aprintf("matched \"%s%s\" in header %s", text, n > k ? "..." : "",
+                                     hit->header);
+}
+
 static void emit(struct pl_passive *pp, const struct pl_check *c, size_t ci,
                  const struct dast_request *req, const struct pl_subject *resp, const char *url,
                  const char *tmpl, const char *param, const struct pl_hit *hit, char *evidence,
@@ -164,7 +187,7 @@ static void emit(struct pl_passive *pp, const struct pl_check *c, size_t ci,
   }
   pl_finding_request(f, req->method, url, req->headers, req->nheaders, NULL, 0);
   pl_finding_response(f, resp, hit);
-  f->evidence = evidence ? evidence : dast_strdup("matched on a response seen during the scan");
+  f->evidence = evidence ? evidence : matched_text(resp, hit);
   *fs = dast_realloc(*fs, (*nfs + 1) * sizeof(**fs));
   (*fs)[(*nfs)++] = f;
 }
