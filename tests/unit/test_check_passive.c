@@ -223,6 +223,43 @@ TEST(csp_weaknesses_named_strict_policies_quiet)
   run_free(&r);
 }
 
+static void see_html(struct run *r, const char *body, const char *url)
+{
+  char raw[4096];
+  int n = snprintf(raw, sizeof(raw), "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n%s", body);
+  struct pl_subject s;
+  memset(&s, 0, sizeof(s));
+  if(pl_subject_parse_raw(raw, (size_t)n, &s)) return;
+  struct dast_request req = {.method = "GET", .url = url};
+  pl_passive_run(r->p, &req, &s, url, &r->fs, &r->n);
+  pl_subject_free(&s);
+}
+
+TEST(csrf_on_state_changing_get_forms_only)
+{
+  struct run r;
+  run_init(&r);
+  /* DVWA's shape: a GET password change without a token */
+  see_html(&r, "<form action='#' method='GET'>New password: <input type='password' name='password_new'>"
+               "Confirm: <input type='password' name='password_conf'>"
+               "<input type='submit' name='Change' value='Change'></form>", "http://a.test/csrf/");
+  const struct dast_finding *f = get(&r, "csrf-token-missing");
+  ASSERT(f);
+  ASSERT_CONTAINS(f->evidence, "GET form");
+  /* an e-mail change, method omitted (GET) */
+  see_html(&r, "<form action=/account><input name=new_email><button>Save</button></form>",
+           "http://a.test/account");
+  ASSERT_EQ(count(&r, "csrf-token-missing"), 2);
+  /* FP traps: search forms, a GET login form, a GET change with a token */
+  see_html(&r, "<form action=/search><input name=q><input name=email_filter></form>"
+               "<form method=get action=/login><input name=user><input type=password name=pass></form>"
+               "<form><input type=password name=password_new><input type=password name=password_conf>"
+               "<input type=hidden name=user_token value=4f2a></form>",
+           "http://a.test/other");
+  ASSERT_EQ(count(&r, "csrf-token-missing"), 2);
+  run_free(&r);
+}
+
 TEST(vulnerable_js_from_script_tags)
 {
   struct run r;
