@@ -522,11 +522,15 @@ static bool param_level(const struct pl_check *c)
 
 /* Timing jobs wait for the rest of the endpoint and run one at a time; so
  * does every job of a slow endpoint, which must not hold all the
- * connections to its host while quicker endpoints wait. */
+ * connections to its host while quicker endpoints wait, and every job of a
+ * form with a rotating anti-CSRF token: the token is one value per session,
+ * so a job fetching a fresh one would void the token another job is about
+ * to send, and the 403 that follows would look like the application's
+ * answer to the payload. */
 static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
 {
   j->hint_only = hint_only;
-  if(j->c->strategy == PL_S_TIMING || es->base_us > PL_SLOW_US) {
+  if(j->c->strategy == PL_S_TIMING || es->base_us > PL_SLOW_US || es->csrf >= 0) {
     j->snext = es->serial;
     es->serial = j;
   } else {

@@ -37,6 +37,8 @@ struct app {
   xmlDocPtr users;
   sqlite3 *db;
   char wall[8192], wall_safe[8192]; /* GET-stored messages */
+  unsigned token, ntoken;           /* the one current anti-CSRF token of the session */
+  unsigned stale;                   /* POSTs refused for a token voided since it was issued */
 };
 
 static void reply(struct evhttp_request *req, int code, const char *ctype, const char *body)
@@ -215,6 +217,39 @@ static void h_jsonp(struct evhttp_request *req, const char *path)
   free(cb);
 }
 
+/* A login form whose token is one value per session, replaced at every
+ * render: a POST with any other token is refused (403). */
+static void h_login(struct app *a, struct evhttp_request *req)
+{
+  char page[512];
+  if(evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+    a->token = 0x7a11u + ++a->ntoken * 7919u;
+    snprintf(page, sizeof(page), "<html><body><form method=post action=/signin><input type=hidden "
+                                 "name=csrf_token value=\"%x\"><input name=user><input type=password "
+                                 "name=pass></form></body></html>", a->token);
+    html(req, 200, page);
+    return;
+  }
+  struct evbuffer *in = evhttp_request_get_input_buffer(req);
+  size_t n = evbuffer_get_length(in);
+  char *body = calloc(1, n + 1);
+  evbuffer_copyout(in, body, n);
+  struct evkeyvalq q;
+  TAILQ_INIT(&q);
+  const char *tok = NULL;
+  if(!evhttp_parse_query_str(body, &q)) tok = evhttp_find_header(&q, "csrf_token");
+  bool ok = tok && a->token && strtoul(tok, NULL, 16) == a->token;
+  /* a token we issued but voided since (a probe *in* the token field is no such thing) */
+  bool voided = !ok && tok && *tok && tok[strspn(tok, "0123456789abcdef")] == '\0';
+  evhttp_clear_headers(&q);
+  free(body);
+  if(ok) html(req, 200, "<html><body><p>Invalid user name or password.</p></body></html>");
+  else {
+    a->stale += voided;
+    html(req, 403, "<html><body><p>Your form has expired. Please try again.</p></body></html>");
+  }
+}
+
 static void handler(struct evhttp_request *req, void *ud)
 {
   struct app *a = ud;
@@ -225,6 +260,7 @@ static void handler(struct evhttp_request *req, void *ud)
   else if(!strcmp(path, "/sql")) h_sql(a, req);
   else if(!strcmp(path, "/xmlp")) h_xmlparam(req, false);
   else if(!strcmp(path, "/xmlp-safe")) h_xmlparam(req, true);
+  else if(!strcmp(path, "/signin")) h_login(a, req);
   else if(!strcmp(path, "/wall")) h_wall(a, req, false);
   else if(!strcmp(path, "/wall-safe")) h_wall(a, req, true);
   else if(!strcmp(path, "/echo")) {
@@ -446,6 +482,35 @@ TEST(jsonp_only_when_the_body_calls_our_name)
   ASSERT(!find(&s, "jsonp-callback", "/jsonp-safe?callback="));
   ASSERT(!find(&s, "jsonp-callback", "/jsonecho?callback="));
   ASSERT(!find(&s, "jsonp-callback", "/echo?q="));
+  scan_free(&s);
+}
+
+TEST(rotating_session_token_does_not_fake_a_differential)
+{
+  /* every job fetches a fresh token before each probe; run side by side,
+   * one job's fetch voided the token another was about to send, and the
+   * 403 of the "false" probe passed for the application's answer */
+  static const char *const only[] = {"xpath-boolean", "sqli-boolean", "xss-reflected", NULL};
+  struct scan s;
+  scan_init(&s, only);
+  char *url = dast_aprintf("http://127.0.0.1:%d/signin", s.app.port);
+  struct dast_endpoint *ep = dast_endpoint_new("POST", url, DAST_SRC_FORM);
+  free(url);
+  ep->tmpl = dast_strdup("/signin");
+  ep->found_on = dast_aprintf("http://127.0.0.1:%d/signin", s.app.port);
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "csrf_token", "7a11", "hidden");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "user", "alice", "text");
+  dast_endpoint_add_param(ep, DAST_IP_FORM, "pass", "secret", "password");
+  s.eps[s.neps++] = ep;
+  scan_run(&s);
+  struct dast_finding *const *fs;
+  size_t n = dast_attack_findings(s.attack, &fs);
+  if(n) dump(&s);
+  ASSERT_EQ(n, 0);
+  struct dast_stats st;
+  dast_engine_stats(s.eng, &st);
+  ASSERT_GE(st.requests, 20); /* it was probed */
+  ASSERT_EQ(s.app.stale, 0);  /* and no probe carried a token another job had voided */
   scan_free(&s);
 }
 
