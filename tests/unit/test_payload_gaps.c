@@ -187,11 +187,8 @@ static void h_wall(struct app *a, struct evhttp_request *req, bool safe)
   char *store = safe ? a->wall_safe : a->wall;
   char *m = param(req, "msg");
   char *e = esc(m);
-  if(*m && strlen(store) + strlen(e) + strlen(m) + 16 < sizeof(a->wall)) {
-    strcat(store, "<li>");
-    strcat(store, safe ? e : m);
-    strcat(store, "</li>");
-  }
+  size_t used = strlen(store);
+  if(*m) snprintf(store + used, sizeof(a->wall) - used, "<li>%s</li>", safe ? e : m);
   size_t n = strlen(store) + 128;
   char *page = malloc(n);
   snprintf(page, n, "<html><body><h1>Wall</h1><ul>%s</ul></body></html>", store);
@@ -284,7 +281,7 @@ static void app_start(struct app *a, struct event_base *base)
   a->http = evhttp_new(base);
   evhttp_set_gencb(a->http, handler, a);
   struct evhttp_bound_socket *bs = evhttp_bind_socket_with_handle(a->http, "127.0.0.1", 0);
-  struct sockaddr_in sin;
+  struct sockaddr_in sin = {0};
   socklen_t len = sizeof(sin);
   getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&sin, &len);
   a->port = ntohs(sin.sin_port);
