@@ -226,6 +226,7 @@ void pl_job_vars(struct pl_job *j)
   j->orig_copy = dast_strdup(j->ip >= 0 ? ep->params[j->ip].value : "");
   j->v.orig = j->orig_copy;
   j->v.xml = ep->body;
+  if(pl_param_xml(ep, j->ip)) j->v.xml = j->v.orig; /* XML document in a parameter */
   j->v.oob_base = j->es->a->oob ? dast_oob_url(j->es->a->oob) : NULL;
   j->v.oob_ldap = j->es->a->oob ? dast_oob_ldap_hostport(j->es->a->oob) : NULL;
   const char *slash = strrchr(ep->url, '/');
@@ -521,11 +522,15 @@ static bool param_level(const struct pl_check *c)
 
 /* Timing jobs wait for the rest of the endpoint and run one at a time; so
  * does every job of a slow endpoint, which must not hold all the
- * connections to its host while quicker endpoints wait. */
+ * connections to its host while quicker endpoints wait, and every job of a
+ * form with a rotating anti-CSRF token: the token is one value per session,
+ * so a job fetching a fresh one would void the token another job is about
+ * to send, and the 403 that follows would look like the application's
+ * answer to the payload. */
 static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
 {
   j->hint_only = hint_only;
-  if(j->c->strategy == PL_S_TIMING || es->base_us > PL_SLOW_US) {
+  if(j->c->strategy == PL_S_TIMING || es->base_us > PL_SLOW_US || es->csrf >= 0) {
     j->snext = es->serial;
     es->serial = j;
   } else {
@@ -559,15 +564,12 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     add_tested(a, c, ep, false, "response content type not covered by the check");
     return;
   }
-  if(c->strategy == PL_S_STORED_XSS && !strcmp(ep->method, "GET")) {
-    add_tested(a, c, ep, false, "stored XSS plants only through non-GET requests");
-    return;
-  }
   bool any = false;
   if(param_level(c)) {
     for(size_t i = 0; i < ep->nparams; i++) {
       const struct dast_param *p = &ep->params[i];
       if(c->ip_mask && !(c->ip_mask & (1u << p->kind))) continue;
+      if(c->values_xml && !pl_param_xml(ep, (long)i)) continue;
       if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
                      (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))))
         continue;

@@ -24,7 +24,7 @@ static const char *classes[] = {
     "xss", "sqli", "cmdi", "path-traversal", "ssti", "open-redirect", "crlf", "xxe", "ssrf",
     "cors", "security-headers", "cookie", "version-disclosure", "sensitive-file",
     "directory-listing", "error-disclosure", "host-header", "http-methods", "csrf", "jndi",
-    "shellshock", "vulnerable-js", "debug-endpoint", "info-disclosure", NULL};
+    "shellshock", "vulnerable-js", "debug-endpoint", "info-disclosure", "xpath", "jsonp", NULL};
 
 const char *pl_strategy_name(enum pl_strategy s)
 {
@@ -322,7 +322,7 @@ static const char *const top_keys[] = {
     "raw", "follow_redirects", "method", "headers", "matchers", "confirm", "pairs", "sleep",
     "contexts", "paths", "names", NULL};
 static const char *const applies_keys[] = {"insertion_points", "targets", "content_types",
-                                           "schemes", "methods", NULL};
+                                           "schemes", "methods", "values", NULL};
 static const char *const confirm_keys[] = {"repeat", "payloads", "controls", NULL};
 
 static bool parse_enum(struct ld *l, json_t *root, const char *key, const char *const *names,
@@ -370,6 +370,19 @@ static bool parse_applies(struct ld *l, struct pl_check *c, json_t *a)
        (strncmp(c->targets[i], "header:", 7) || !c->targets[i][7]))
       return fail(l, "applies.targets", "\"%s\": must be \"endpoint\", \"body\" or \"header:<Name>\"",
                   c->targets[i]);
+  char **vals = NULL;
+  size_t nvals = 0;
+  if(!get_strs(l, json_object_get(a, "values"), "applies.values", &vals, &nvals))
+    return free_strs(vals, nvals), false;
+  for(size_t i = 0; i < nvals; i++) {
+    if(strcmp(vals[i], "xml")) {
+      fail(l, "applies.values", "unknown value kind \"%s\" (known: xml)", vals[i]);
+      free_strs(vals, nvals);
+      return false;
+    }
+    c->values_xml = true;
+  }
+  free_strs(vals, nvals);
   return get_strs(l, json_object_get(a, "content_types"), "applies.content_types", &c->ctypes,
                   &c->nctypes) &&
          get_strs(l, json_object_get(a, "schemes"), "applies.schemes", &c->schemes, &c->nschemes) &&

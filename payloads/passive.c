@@ -6,7 +6,10 @@
  *           addresses, password fields, mixed content ...)
  *  cookies  Set-Cookie of session-looking cookies: HttpOnly, SameSite,
  *           Secure on https
- *  forms    POST forms without an anti-CSRF token field (tentative)
+ *  forms    POST forms without an anti-CSRF token field (tentative); GET
+ *           forms only when they change state (a new/confirmed password or
+ *           e-mail field, or two password fields): a search form is not a
+ *           CSRF target, a GET password change is (DVWA's is)
  *  jslibs   script URLs and bodies fingerprinted against
  *           payloads/data/jslibs.json
  *
@@ -31,7 +34,7 @@ struct pl_passive {
   uint64_t *seen;
   size_t nseen, aseen;
   size_t *count; /* findings per check */
-  struct dast_re *form_re, *hidden_re, *name_re, *post_re, *src_re;
+  struct dast_re *form_re, *hidden_re, *name_re, *post_re, *src_re, *input_re, *pw_re;
 };
 
 struct pl_passive *pl_passive_new(const struct dast_config *cfg, const struct dast_checks *checks,
@@ -58,6 +61,8 @@ struct pl_passive *pl_passive_new(const struct dast_config *cfg, const struct da
   if(!e) e = dast_re_compile("<input\\b[^>]*\\btype\\s*=\\s*[\"']?hidden[^>]*>", DAST_RE_CASELESS, &p->hidden_re, NULL, 0);
   if(!e) e = dast_re_compile("\\bname\\s*=\\s*[\"']?([^\"' >]+)", DAST_RE_CASELESS, &p->name_re, NULL, 0);
   if(!e) e = dast_re_compile("\\bmethod\\s*=\\s*[\"']?post", DAST_RE_CASELESS, &p->post_re, NULL, 0);
+  if(!e) e = dast_re_compile("<input\\b[^>]*>", DAST_RE_CASELESS, &p->input_re, NULL, 0);
+  if(!e) e = dast_re_compile("\\btype\\s*=\\s*[\"']?password\\b", DAST_RE_CASELESS, &p->pw_re, NULL, 0);
   if(!e) e = dast_re_compile("<script\\b[^>]*\\bsrc\\s*=\\s*[\"']?([^\"' >]+)", DAST_RE_CASELESS, &p->src_re, NULL, 0);
   if(e) {
     if(errbuf) snprintf(errbuf, errlen, "passive: internal regex failed to compile");
@@ -78,6 +83,8 @@ void pl_passive_free(struct pl_passive *p)
   dast_re_free(p->name_re);
   dast_re_free(p->post_re);
   dast_re_free(p->src_re);
+  dast_re_free(p->input_re);
+  dast_re_free(p->pw_re);
   free(p);
 }
 
@@ -149,6 +156,29 @@ static void url_keys(const char *url, char *origin, size_t olen, char *path, siz
   snprintf(dir, dlen, "%.*s", (int)(last ? (size_t)(last - path) + 1 : 1), last ? path : "/");
 }
 
+/* Evidence of a plain matcher hit: the matched text (printable, at most
+ * 160 bytes) and where it was, e.g. for a policy header the directive and
+ * the weakness the check's regex marked.  Owned. */
+static char *matched_text(const struct pl_subject *resp, const struct pl_hit *hit)
+{
+  const char *src = NULL;
+  if(hit && hit->set) src = hit->in_body ? resp->body : pl_subject_header(resp, hit->header);
+  size_t srclen = !src ? 0 : hit->in_body ? resp->body_len : strlen(src);
+  if(!src || hit->off >= srclen || !hit->len)
+    return dast_strdup("matched on a response seen during the scan");
+  size_t n = hit->len < srclen - hit->off ? hit->len : srclen - hit->off;
+  char text[161];
+  size_t k = 0;
+  for(size_t i = 0; i < n && k < sizeof(text) - 1; i++) {
+    unsigned char ch = (unsigned char)src[hit->off + i];
+    text[k++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '.';
+  }
+  text[k] = '\0';
+  return hit->in_body ? dast_aprintf("matched \"%s%s\" in the body", text, n > k ? "..." : "")
+                      : dast_aprintf("matched \"%s%s\" in header %s", text, n > k ? "..." : "",
+                                     hit->header);
+}
+
 static void emit(struct pl_passive *pp, const struct pl_check *c, size_t ci,
                  const struct dast_request *req, const struct pl_subject *resp, const char *url,
                  const char *tmpl, const char *param, const struct pl_hit *hit, char *evidence,
@@ -164,7 +194,7 @@ static void emit(struct pl_passive *pp, const struct pl_check *c, size_t ci,
   }
   pl_finding_request(f, req->method, url, req->headers, req->nheaders, NULL, 0);
   pl_finding_response(f, resp, hit);
-  f->evidence = evidence ? evidence : dast_strdup("matched on a response seen during the scan");
+  f->evidence = evidence ? evidence : matched_text(resp, hit);
   *fs = dast_realloc(*fs, (*nfs + 1) * sizeof(**fs));
   (*fs)[(*nfs)++] = f;
 }
@@ -228,6 +258,37 @@ static void run_cookies(struct pl_passive *pp, const struct pl_check *c, size_t 
   }
 }
 
+/* A field name that sets a new password or e-mail address. */
+static bool changing_name(const char *n)
+{
+  bool pass = dast_strcasestr(n, "pass") != NULL, mail = dast_strcasestr(n, "mail") != NULL;
+  return (pass || mail) && (dast_strcasestr(n, "new") || dast_strcasestr(n, "conf") ||
+                            dast_strcasestr(n, "repeat") || dast_strcasestr(n, "again") ||
+                            dast_strcasestr(n, "change") || dast_strcasestr(n, "verify"));
+}
+
+/* True when the form body [from, to) changes account state: two password
+ * inputs, or an input named like a new/confirmed password or e-mail.  A GET
+ * form that does is as forgeable as a POST one (an <img> suffices). */
+static bool form_changes_state(const struct pl_passive *pp, const char *body, size_t from, size_t to)
+{
+  int pw = 0;
+  size_t pos = from, iv[2];
+  for(int k = 0; k < 100 && dast_re_match(pp->input_re, body, to, pos, iv, 1) == 1; k++) {
+    size_t nv[4];
+    if(dast_re_match(pp->pw_re, body, iv[1], iv[0], nv, 1) == 1) pw++;
+    if(dast_re_match(pp->name_re, body, iv[1], iv[0], nv, 2) == 1) {
+      char name[64];
+      size_t n = nv[3] - nv[2] < sizeof(name) - 1 ? nv[3] - nv[2] : sizeof(name) - 1;
+      memcpy(name, body + nv[2], n);
+      name[n] = '\0';
+      if(changing_name(name)) return true;
+    }
+    pos = iv[1];
+  }
+  return pw >= 2;
+}
+
 static void run_forms(struct pl_passive *pp, const struct pl_check *c, size_t ci,
                       const struct dast_request *req, const struct pl_subject *s, const char *url,
                       const char *path, struct dast_finding ***fs, size_t *nfs)
@@ -239,7 +300,8 @@ static void run_forms(struct pl_passive *pp, const struct pl_check *c, size_t ci
     const char *close = dast_memmem(s->body + tagend, s->body_len - tagend, "</form", 6);
     size_t fend = close ? (size_t)(close - s->body) : s->body_len;
     pos = fend > tagend ? fend : tagend;
-    if(!dast_re_match(pp->post_re, s->body, tagend, fstart, ov, 1)) continue;
+    bool post = dast_re_match(pp->post_re, s->body, tagend, fstart, ov, 1) == 1;
+    if(!post && !form_changes_state(pp, s->body, tagend, fend)) continue;
     bool token = false;
     size_t hp = tagend, hv[2];
     while(!token && hp < fend && dast_re_match(pp->hidden_re, s->body, fend, hp, hv, 1) == 1) {
@@ -258,7 +320,10 @@ static void run_forms(struct pl_passive *pp, const struct pl_check *c, size_t ci
     char param[32];
     snprintf(param, sizeof(param), "form#%d", n);
     emit(pp, c, ci, req, s, url, path, param, &hit,
-         dast_strdup("POST form without a hidden field that looks like an anti-CSRF token"), fs, nfs);
+         dast_strdup(post ? "POST form without a hidden field that looks like an anti-CSRF token"
+                          : "GET form that changes a password or e-mail address, without a "
+                            "hidden field that looks like an anti-CSRF token"),
+         fs, nfs);
   }
 }
 

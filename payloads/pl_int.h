@@ -60,6 +60,15 @@ bool pl_placeholders_valid(const char *s, char *bad, size_t badlen);
  * external entity to `uri` referenced in its first text node.  Validated
  * with libxml2 (no entity loading).  Owned, NULL if it cannot be built. */
 char *pl_xxe_doc(const char *xml, const char *uri);
+/* True when a sample value is an XML document: its first markup (after an
+ * optional declaration, comments and blanks) is an element, and libxml2
+ * parses it as well-formed (no DTD or entity loading).  Values over
+ * PL_XML_VALUE_MAX bytes are not looked at. */
+#define PL_XML_VALUE_MAX 65536
+bool pl_looks_xml(const char *s);
+/* True when parameter `ip` of `ep` (not the XML body point itself) holds an
+ * XML document as its sample value: XXE payloads then build on it. */
+bool pl_param_xml(const struct dast_endpoint *ep, long ip);
 
 /* ---- matchers ---- */
 enum pl_mkind {
@@ -163,7 +172,7 @@ bool pl_timing_control_ok(uint64_t base_us, unsigned sleep_s, uint64_t t0_us);
 enum pl_strategy {
   PL_S_MATCH = 0,   /* payloads + matchers + confirm/controls */
   PL_S_XSS,         /* reflected XSS: context analysis, DOM confirm */
-  PL_S_STORED_XSS,  /* plant in non-GET forms, look for it on GET pages */
+  PL_S_STORED_XSS,  /* plant through fields/parameters, look for it on GET pages */
   PL_S_BOOLEAN,     /* true/false/true differential */
   PL_S_TIMING,      /* two sleep lengths + zero control */
   PL_S_OOB,         /* out-of-band callback */
@@ -205,6 +214,8 @@ struct pl_check {
   size_t nschemes;
   char **methods;
   size_t nmethods;
+  bool values_xml;                 /* applies.values "xml": only points whose sample value
+                                    * is an XML document (pl_looks_xml) */
   /* probes */
   char **payloads;
   size_t npayloads;

@@ -1,8 +1,10 @@
 /* post.c — what the attack does after every endpoint was probed.
  *
- * Stored XSS: the stored-xss strategy planted canaries through non-GET
- * requests (a->plants).  Every crawled GET page (up to PL_REPLAY_MAX, a few
- * at a time) is fetched again and searched for them; a canary that libxml2
+ * Stored XSS: the stored-xss strategy planted canaries through form fields
+ * and parameters, GET ones included (a->plants).  Every crawled GET page (up
+ * to PL_REPLAY_MAX, a few at a time) is fetched again with its crawled values
+ * — so a page that merely reflects its own request never shows a canary —
+ * and searched for them; a canary that libxml2
  * parses as markup makes a firm finding for the planting endpoint and field.
  * To confirm, a fresh canary is planted through the same field and the same
  * page fetched again: it must become markup too.

@@ -210,6 +210,27 @@ char *pl_xxe_doc(const char *xml, const char *uri)
   return dast_buf_take(&o, NULL);
 }
 
+bool pl_looks_xml(const char *s)
+{
+  char root[128];
+  const char *start;
+  if(!s || !xml_root(s, root, sizeof(root), &start)) return false;
+  size_t n = strlen(s);
+  if(n > PL_XML_VALUE_MAX) return false;
+  xmlDocPtr d = xmlReadMemory(s, (int)n, "value.xml", NULL,
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if(!d) return false;
+  xmlFreeDoc(d);
+  return true;
+}
+
+bool pl_param_xml(const struct dast_endpoint *ep, long ip)
+{
+  if(ip < 0 || (size_t)ip >= ep->nparams) return false;
+  const struct dast_param *p = &ep->params[ip];
+  return p->kind != DAST_IP_XML && pl_looks_xml(p->value);
+}
+
 /* ---- subjects ---- */
 
 void pl_subject_view(struct pl_subject *s, const struct dast_response *r)

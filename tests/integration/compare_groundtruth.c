@@ -39,11 +39,13 @@
 #include <strings.h>
 
 static const char *const classes[] = {"xss", "sqli", "cmdi", "path-traversal", "ssti", "open-redirect", "crlf",
-                                      "xxe", "ssrf", "cors", "security-headers", "cookie", "version-disclosure",
-                                      "sensitive-file", "directory-listing", "error-disclosure"};
+                                      "xxe", "ssrf", "xpath", "jsonp", "cors", "security-headers", "cookie",
+                                      "version-disclosure", "sensitive-file", "directory-listing",
+                                      "error-disclosure"};
 #define NCLASSES (sizeof(classes) / sizeof(classes[0]))
-/* The injection classes: found only by attacking; confirmed by reproducing. */
-#define NACTIVE 9
+/* The injection classes (and JSONP, also found only by probing): found only
+ * by attacking; confirmed by reproducing. */
+#define NACTIVE 11
 
 static int class_index(const char *c)
 {

@@ -147,6 +147,119 @@ TEST(headers_cookies_versions_forms)
   run_free(&r);
 }
 
+/* One in-memory HTML response with a Content-Security-Policy, seen at url. */
+static void see_csp(struct run *r, const char *csp, const char *url)
+{
+  char raw[2048];
+  int n = snprintf(raw, sizeof(raw), "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                     "Content-Security-Policy: %s\r\n\r\n<html><body>hi</body></html>", csp);
+  struct pl_subject s;
+  memset(&s, 0, sizeof(s));
+  if(pl_subject_parse_raw(raw, (size_t)n, &s)) return;
+  struct dast_request req = {.method = "GET", .url = url};
+  pl_passive_run(r->p, &req, &s, url, &r->fs, &r->n);
+  pl_subject_free(&s);
+}
+
+/* The finding of `check` for origin `host`, or NULL. */
+static const struct dast_finding *at(const struct run *r, const char *check, const char *host)
+{
+  for(size_t i = 0; i < r->n; i++)
+    if(!strcmp(r->fs[i]->check_id, check) && strstr(r->fs[i]->url, host)) return r->fs[i];
+  return NULL;
+}
+
+TEST(csp_weaknesses_named_strict_policies_quiet)
+{
+  struct run r;
+  run_init(&r);
+  /* weak: each on its own origin (the check reports once per origin) */
+  static const char *const weak[][3] = {
+      {"default-src 'self'; script-src 'self' 'unsafe-inline'", "script-src", "'unsafe-inline'"},
+      {"script-src 'self' 'unsafe-eval'; object-src 'none'", "script-src", "'unsafe-eval'"},
+      {"default-src *; img-src 'self'", "default-src", "*"},
+      {"img-src 'self'; default-src 'self' 'unsafe-inline'", "default-src", "'unsafe-inline'"},
+      {"script-src 'self' https:; object-src 'none'", "script-src", "https:"},
+      {"script-src 'self' data:; object-src 'none'", "script-src", "data:"},
+      {"script-src 'self' https://ajax.googleapis.com; object-src 'none'", "script-src", "ajax.googleapis.com"},
+      {"script-src 'self' *.google.com; object-src 'none'", "script-src", "*.google.com"},
+      {"SCRIPT-SRC cdnjs.cloudflare.com/ajax/libs/; object-src 'none'", "SCRIPT-SRC", "cdnjs.cloudflare.com"}};
+  for(size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+    char url[64], host[32];
+    snprintf(host, sizeof(host), "weak%zu.test", i);
+    snprintf(url, sizeof(url), "http://%s/", host);
+    see_csp(&r, weak[i][0], url);
+    const struct dast_finding *f = at(&r, "header-csp-weak", host);
+    if(!f) FAIL_AT("no header-csp-weak for: %s", weak[i][0]);
+    ASSERT_CONTAINS(f->evidence, weak[i][1]); /* the directive ... */
+    ASSERT_CONTAINS(f->evidence, weak[i][2]); /* ... and the weakness */
+  }
+  /* FP traps: inline styles, wildcard images, 'unsafe-inline' beside a nonce
+   * (ignored by browsers), a strict script-src overriding a loose default,
+   * a host that merely ends in google.com */
+  static const char *const strict[] = {
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data:",
+      "script-src 'nonce-r4nd0m' 'unsafe-inline' 'strict-dynamic' https:; object-src 'none'; base-uri 'none'",
+      "default-src 'unsafe-inline' * data:; script-src 'self'; object-src 'none'",
+      "script-src 'self' https://cdn.example.com; object-src 'none'",
+      "script-src 'self' https://evilgoogle.com; object-src 'none'",
+      "script-src-elem 'unsafe-inline'; script-src 'self'; object-src 'none'"};
+  size_t before = count(&r, "header-csp-weak");
+  for(size_t i = 0; i < sizeof(strict) / sizeof(strict[0]); i++) {
+    char url[64];
+    snprintf(url, sizeof(url), "http://strict%zu.test/", i);
+    see_csp(&r, strict[i], url);
+    if(count(&r, "header-csp-weak") != before) FAIL_AT("header-csp-weak on: %s", strict[i]);
+  }
+  /* missing object-src / base-uri */
+  ASSERT_EQ(count(&r, "header-csp-no-object-base"), 0); /* each had object-src or default-src */
+  see_csp(&r, "script-src 'self'", "http://noobj.test/");
+  ASSERT(at(&r, "header-csp-no-object-base", "noobj.test"));
+  see_csp(&r, "script-src 'nonce-abc'; object-src 'none'", "http://nobase.test/");
+  ASSERT(at(&r, "header-csp-no-object-base", "nobase.test"));
+  see_csp(&r, "default-src 'self'", "http://fine.test/");
+  ASSERT(!at(&r, "header-csp-no-object-base", "fine.test"));
+  ASSERT(!at(&r, "header-csp-no-object-base", "strict1.test"));
+  run_free(&r);
+}
+
+static void see_html(struct run *r, const char *body, const char *url)
+{
+  char raw[4096];
+  int n = snprintf(raw, sizeof(raw), "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n%s", body);
+  struct pl_subject s;
+  memset(&s, 0, sizeof(s));
+  if(pl_subject_parse_raw(raw, (size_t)n, &s)) return;
+  struct dast_request req = {.method = "GET", .url = url};
+  pl_passive_run(r->p, &req, &s, url, &r->fs, &r->n);
+  pl_subject_free(&s);
+}
+
+TEST(csrf_on_state_changing_get_forms_only)
+{
+  struct run r;
+  run_init(&r);
+  /* DVWA's shape: a GET password change without a token */
+  see_html(&r, "<form action='#' method='GET'>New password: <input type='password' name='password_new'>"
+               "Confirm: <input type='password' name='password_conf'>"
+               "<input type='submit' name='Change' value='Change'></form>", "http://a.test/csrf/");
+  const struct dast_finding *f = get(&r, "csrf-token-missing");
+  ASSERT(f);
+  ASSERT_CONTAINS(f->evidence, "GET form");
+  /* an e-mail change, method omitted (GET) */
+  see_html(&r, "<form action=/account><input name=new_email><button>Save</button></form>",
+           "http://a.test/account");
+  ASSERT_EQ(count(&r, "csrf-token-missing"), 2);
+  /* FP traps: search forms, a GET login form, a GET change with a token */
+  see_html(&r, "<form action=/search><input name=q><input name=email_filter></form>"
+               "<form method=get action=/login><input name=user><input type=password name=pass></form>"
+               "<form><input type=password name=password_new><input type=password name=password_conf>"
+               "<input type=hidden name=user_token value=4f2a></form>",
+           "http://a.test/other");
+  ASSERT_EQ(count(&r, "csrf-token-missing"), 2);
+  run_free(&r);
+}
+
 TEST(vulnerable_js_from_script_tags)
 {
   struct run r;
