@@ -407,7 +407,7 @@ static void seed_site(struct dast_crawler *c, const char *url)
   char *dir = dast_url_resolve(url, "./");
   char *bases[2] = {dast_aprintf("%s/", origin), dir};
   for(size_t b = 0; b < 2; b++) {
-    if(!bases[b] || (b == 1 && !strcmp(bases[0], bases[1]))) continue;
+    if(!bases[b] || (b == 1 && bases[0] && !strcmp(bases[0], bases[1]))) continue;
     for(size_t i = 0; i < sizeof(api_docs) / sizeof(api_docs[0]); i++) {
       char *u = dast_aprintf("%s%s", bases[b], api_docs[i]);
       /* a guess outside --include is not worth a line in the skipped list */

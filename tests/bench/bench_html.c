@@ -40,7 +40,8 @@ static char *gen_page(void)
 
 int main(int argc, char **argv)
 {
-  long n = argc > 1 ? atol(argv[1]) : 20000;
+  long n = argc > 1 ? strtol(argv[1], NULL, 10) : 20000;
+  if(n <= 0) n = 20000;
   char *page = NULL;
   size_t len = 0;
   if(argc > 2) {
