@@ -39,6 +39,14 @@
   "(?:(?<![A-Za-z])(?i:log[-_]?out|sign[-_]?out|log[-_]?off|delete|remove|destroy|reset)" \
   "|(?:Log[-_]?[Oo]ut|Sign[-_]?[Oo]ut|Log[-_]?[Oo]ff|Delete|Remove|Destroy|Reset))"
 
+/* words on a form's submit control, or in the value of a hidden "what to
+ * do" field, that say submitting it destroys data: "Create / Reset
+ * Database", "Submit / Reset", "Delete account", action=drop */
+#define DESTRUCTIVE_RE                                                              \
+  "(?<![A-Za-z])(?i:reset|delete|remove|destroy|drop|wipe|purge|truncate|erase|" \
+  "uninstall|deactivate|clear\\s+(?:all|data|database|db|everything)|empty\\s+(?:trash|database))" \
+  "(?![a-z])"
+
 dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg,
                           struct dast_crawler **out, char *errbuf, size_t errlen)
 {
@@ -51,6 +59,7 @@ dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg
   if(!e) e = dast_re_compile(DANGEROUS_RE, 0, &c->dangerous, errbuf, errlen);
   if(!e)
     e = dast_re_compile(SESSION_COOKIE_RE, DAST_RE_CASELESS, &c->session_cookie, errbuf, errlen);
+  if(!e) e = dast_re_compile(DESTRUCTIVE_RE, 0, &c->destructive, errbuf, errlen);
   if(!e) e = dast__login_init(c, errbuf, errlen);
   if(!e) e = dast__parse_init(c, errbuf, errlen);
   if(e) {
@@ -94,6 +103,7 @@ void dast_crawler_free(struct dast_crawler *c)
   dast__hset_free(&c->marker_tmpl);
   dast_jsurls_free(c->js);
   dast_re_free(c->dangerous);
+  dast_re_free(c->destructive);
   dast_re_free(c->session_cookie);
   for(size_t i = 0; i < c->nsite_cookies; i++) {
     free(c->site_cookie[i]);

@@ -147,6 +147,33 @@ static bool changes_credentials(const struct dast_form *f)
   return pw >= 2;
 }
 
+/* A form whose submit control says it resets, deletes, drops ... data, or
+ * whose hidden "what to do" field (action, op, do, cmd, task, mode, method)
+ * names such an operation.  Sets *why to the words that gave it away. */
+static bool destroys_data(const struct dast_crawler *c, const struct dast_form *f, const char **why)
+{
+  if(f->labels && dast_re_test(c->destructive, f->labels, strlen(f->labels))) {
+    *why = f->labels;
+    return true;
+  }
+  static const char *const verbs[] = {"action", "op", "do", "cmd", "task", "mode", "method",
+                                      "operation", "submit", "_method"};
+  for(size_t i = 0; i < f->nfields; i++) {
+    const struct dast_form_field *fd = &f->fields[i];
+    if(!fd->name || !fd->value || !*fd->value) continue;
+    bool verb = fd->type && !strcmp(fd->type, "submit");
+    for(size_t k = 0; !verb && k < sizeof(verbs) / sizeof(verbs[0]); k++)
+      verb = !strcasecmp(fd->name, verbs[k]) && fd->type && !strcmp(fd->type, "hidden");
+    if((verb && dast_re_test(c->destructive, fd->value, strlen(fd->value))) ||
+       (fd->type && !strcmp(fd->type, "submit") &&
+        dast_re_test(c->destructive, fd->name, strlen(fd->name)))) {
+      *why = fd->value;
+      return true;
+    }
+  }
+  return false;
+}
+
 void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const char *page_url,
                       int depth)
 {
@@ -156,6 +183,15 @@ void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const c
   }
   if(dast__crawl_is_dangerous(c, f->action)) {
     dast__crawl_skip(c, f->action, "dangerous: form looks like logout/delete/reset");
+    return;
+  }
+  const char *why = NULL;
+  if(!c->cfg->allow_dangerous_links && destroys_data(c, f, &why)) {
+    /* DVWA's "Create / Reset Database", XVWA's "Submit / Reset": the crawl
+     * would submit it and the attack would submit it a few hundred times */
+    char *reason = dast_aprintf("dangerous: form says \"%.60s\"", why);
+    dast__crawl_skip(c, f->action, reason);
+    free(reason);
     return;
   }
   if(!c->cfg->allow_dangerous_links && changes_credentials(f)) {

@@ -54,6 +54,7 @@ struct dast_crawler {
   const struct dast_config *cfg;
   struct dast_jsurls *js;
   struct dast_re *dangerous, *logged_in, *logged_out;
+  struct dast_re *destructive; /* submit labels / hidden action values that wipe data */
   /* frontier: binary min-heap on (repeat, depth, seq) */
   struct dast__item **heap;
   size_t nheap, heap_alloc;

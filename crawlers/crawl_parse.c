@@ -75,6 +75,7 @@ static struct dast_form *form_dup(const struct dast_form *f)
   d->action = dup_or_null(f->action);
   d->method = dup_or_null(f->method);
   d->enctype = dup_or_null(f->enctype);
+  d->labels = dup_or_null(f->labels);
   d->nfields = d->alloc = f->nfields;
   d->fields = dast_calloc(f->nfields ? f->nfields : 1, sizeof(*d->fields));
   for(size_t i = 0; i < f->nfields; i++) {
@@ -96,6 +97,7 @@ static void form_free(struct dast_form *f)
   free(f->action);
   free(f->method);
   free(f->enctype);
+  free(f->labels);
   free(f);
 }
 

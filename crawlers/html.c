@@ -57,6 +57,8 @@ struct hctx {
   bool in_script;
   struct dast_buf script;
   bool in_comment; /* parsing the markup inside a comment: no deeper */
+  bool in_button;   /* collecting a submit <button>'s text into button_text */
+  struct dast_buf button_text;
   size_t comments;  /* comments parsed as markup so far */
 };
 
@@ -134,6 +136,7 @@ static void form_free(struct dast_form *f)
   free(f->action);
   free(f->method);
   free(f->enctype);
+  free(f->labels);
   free(f);
 }
 
@@ -242,12 +245,38 @@ static void alt_action(struct hctx *h, const xmlChar **atts)
   h->nalt++;
 }
 
+#define MAX_LABELS 512
+
+/* Adds a submit control's visible label to the form's `labels`. */
+static void add_label(struct hctx *h, const char *text, size_t n)
+{
+  struct dast_form *f = h->form;
+  while(n && (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r')) text++, n--;
+  while(n && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == '\t' || text[n - 1] == '\r')) n--;
+  if(!f || !n) return;
+  size_t have = f->labels ? strlen(f->labels) : 0;
+  if(have + 1 + n > MAX_LABELS) return;
+  f->labels = dast_realloc(f->labels, have + 1 + n + 1);
+  if(have) f->labels[have++] = '|';
+  memcpy(f->labels + have, text, n);
+  f->labels[have + n] = '\0';
+}
+
 static void on_input(struct hctx *h, const xmlChar **atts, bool is_button)
 {
   const char *type = attr(atts, "type");
   if(!type || !*type) type = is_button ? "submit" : "text";
   bool submit = !strcasecmp(type, "submit") || !strcasecmp(type, "image");
   if(submit) alt_action(h, atts);
+  if(submit && h->form) {
+    const char *label = attr(atts, "value");
+    if(!label) label = attr(atts, "alt");
+    if(label) add_label(h, label, strlen(label));
+    if(is_button) { /* its text is the label a user reads */
+      h->in_button = true;
+      dast_buf_reset(&h->button_text);
+    }
+  }
   const char *name = attr(atts, "name");
   if(!h->form || !name || !*name) return;
   if(!strcasecmp(type, "reset") || !strcasecmp(type, "image") ||
@@ -434,6 +463,10 @@ static void on_end(void *ud, const xmlChar *xname)
     h->select_idx = -1;
     break;
   case T_TEXTAREA: h->textarea_idx = -1; break;
+  case T_BUTTON:
+    if(h->in_button) add_label(h, h->button_text.data ? h->button_text.data : "", h->button_text.len);
+    h->in_button = false;
+    break;
   default: break;
   }
 }
@@ -442,6 +475,7 @@ static void on_chars(void *ud, const xmlChar *ch, int len)
 {
   struct hctx *h = ud;
   if(h->stopped || len <= 0) return;
+  if(h->in_button) (void)dast_buf_add_upto(&h->button_text, ch, (size_t)len);
   if(h->in_script) {
     (void)dast_buf_add_upto(&h->script, ch, (size_t)len);
   } else if(h->in_option) {
@@ -550,6 +584,7 @@ static dast_err extract(const char *html, size_t len, const char *page_url, cons
   h.base = dast_strdup(base);
   dast_buf_init(&h.script, h.lim.max_script);
   dast_buf_init(&h.option_text, MAX_FIELD_VALUE);
+  dast_buf_init(&h.button_text, 256);
 
   htmlSAXHandler sax;
   memset(&sax, 0, sizeof(sax));
@@ -589,6 +624,7 @@ static dast_err extract(const char *html, size_t len, const char *page_url, cons
   htmlFreeParserCtxt(h.ctxt);
   dast_buf_free(&h.script);
   dast_buf_free(&h.option_text);
+  dast_buf_free(&h.button_text);
   free(h.base);
   return stats->capped ? DAST_ELIMIT : DAST_OK;
 }

@@ -7,7 +7,8 @@
  *  - forms: action (resolved), method, enctype and every input/select/
  *    textarea/button with name, type and default value (hidden fields kept,
  *    a select's selected-or-first option), plus one extra form per distinct
- *    formaction/formmethod on its buttons.
+ *    formaction/formmethod on its buttons, and the labels of its submit
+ *    controls (struct dast_form.labels).
  * Markup inside comments (commented-out links and forms) is parsed too,
  * one level deep, within the same caps.
  * <base href> changes the base for what follows it.  Hostile pages are
@@ -31,6 +32,9 @@ struct dast_form {
   char *enctype;  /* "application/x-www-form-urlencoded", "multipart/form-data", "text/plain" */
   struct dast_form_field *fields;
   size_t nfields, alloc;
+  char *labels;   /* what its submit controls say: value attributes and <button>
+                     text, '|'-separated, capped (NULL when none) — how a
+                     "Reset database" form gives itself away */
 };
 typedef void (*dast_form_cb)(void *ud, const struct dast_form *form);
 

@@ -189,6 +189,38 @@ TEST(markup_in_comments_is_followed)
   dast_buf_free(&big);
 }
 
+static void on_form_labels(void *ud, const struct dast_form *fm)
+{
+  struct dast_buf *b = ud;
+  (void)dast_buf_printf(b, "%s [%s]\n", fm->action, fm->labels ? fm->labels : "");
+}
+
+static void ignore_url(void *ud, const struct dast_found *f)
+{
+  (void)ud;
+  (void)f;
+}
+
+TEST(submit_labels_are_kept)
+{
+  const char *page =
+      "<form action=/a><input type=submit name=create_db value='Create / Reset Database'></form>"
+      "<form action=/b><button name=action value=do type=submit>\n  Submit / <b>Reset</b>\n</button>"
+      "<button type=button>Not a submit</button><input type=reset value=Clear></form>"
+      "<form action=/c><input type=image src=go.png alt=Search><button>Go</button></form>"
+      "<form action=/d><input name=q></form>";
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  struct dast_html_stats st;
+  ASSERT_EQ(dast_html_extract(page, strlen(page), "http://h/", NULL, NULL, ignore_url, on_form_labels,
+                              &b, &st), DAST_OK);
+  ASSERT_STREQ(b.data, "http://h/a [Create / Reset Database]\n"
+                       "http://h/b [do|Submit / Reset]\n"
+                       "http://h/c [Search|Go]\n"
+                       "http://h/d []\n");
+  dast_buf_free(&b);
+}
+
 TEST(deep_nesting_is_bounded)
 {
   struct dast_buf b;
@@ -268,7 +300,7 @@ TEST(form_endpoints_by_method_and_enctype)
 {
   struct dast_form_field fields[] = {{"csrf", "hidden", "t1"}, {"q", "search", ""},
                                      {"doc", "file", ""}};
-  struct dast_form f = {"http://h/s?drop=1", "GET", "application/x-www-form-urlencoded", fields, 3, 3};
+  struct dast_form f = {"http://h/s?drop=1", "GET", "application/x-www-form-urlencoded", fields, 3, 3, NULL};
   struct dast_endpoint *ep = dast_form_endpoint(&f, "http://h/");
   ASSERT_STREQ(ep->url, "http://h/s");
   ASSERT_STREQ(ep->tmpl, "/s?csrf=&q=");
