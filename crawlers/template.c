@@ -135,14 +135,17 @@ static void add_names(struct dast_buf *out, char **names, size_t n)
   }
 }
 
-/* Calls fn for each name=value pair of a query of n bytes (decoded). */
+/* Calls fn for each name=value pair of a query of n bytes (decoded).  Only
+ * '&' separates pairs: ';' was a suggestion of HTML 4 that servers (PHP,
+ * Node, Java, Go since 1.17) don't follow, and values such as serialized
+ * objects ("a:2:{i:0;s:1:...}") contain it. */
 static void each_pair(const char *q, size_t n,
                       void (*fn)(void *ud, const char *name, const char *value), void *ud)
 {
   size_t i = 0, count = 0;
   while(i < n && count < DAST_TMPL_MAX_PARAMS) {
     size_t start = i;
-    while(i < n && q[i] != '&' && q[i] != ';') i++;
+    while(i < n && q[i] != '&') i++;
     size_t len = i - start;
     if(len) {
       const char *eq = memchr(q + start, '=', len);

@@ -73,6 +73,18 @@ TEST(endpoint_from_url_has_params)
   dast_endpoint_free(ep);
 }
 
+TEST(semicolons_belong_to_values)
+{
+  /* a serialized PHP object in a query value: ';' does not split pairs */
+  struct dast_endpoint *ep =
+      dast_tmpl_endpoint("GET", "http://h/obj?r=a:2:{i:0;s:4:%22test%22;}&x=1", DAST_SRC_LINK);
+  ASSERT_EQ(ep->nparams, 2);
+  ASSERT_STREQ(ep->params[0].name, "r");
+  ASSERT_STREQ(ep->params[0].value, "a:2:{i:0;s:4:\"test\";}");
+  ASSERT_STREQ(ep->params[1].name, "x");
+  dast_endpoint_free(ep);
+}
+
 TEST(endpoint_key_ignores_values_and_order)
 {
   struct dast_endpoint *a = dast_tmpl_endpoint("GET", "http://h/p/1?x=1&y=2", DAST_SRC_LINK);
