@@ -38,7 +38,11 @@ static const struct { const char *frag, *value; } by_name[] = {
 char *dast_form_value(const char *name, const char *type, const char *def)
 {
   if(def && *def) return dast_strdup(def);
-  if(type && !strcasecmp(type, "hidden")) return dast_strdup("");
+  /* a hidden field, or a select whose selected-or-first option is a
+   * placeholder with value="": sent empty, as a browser does (made-up
+   * text is never a valid option, and some forms take either the select
+   * or the text box, not both) */
+  if(type && (!strcasecmp(type, "hidden") || !strcasecmp(type, "select"))) return dast_strdup("");
   for(size_t i = 0; type && i < sizeof(by_type) / sizeof(by_type[0]); i++)
     if(!strcasecmp(type, by_type[i].type)) return dast_strdup(by_type[i].value);
   if(name && (!strcasecmp(name, "q") || !strcasecmp(name, "s"))) return dast_strdup("test");

@@ -293,6 +293,7 @@ TEST(plausible_form_values)
   ASSERT_STREQ(fv("token", "hidden", ""), "");          /* hidden stays as served */
   ASSERT_STREQ(fv("csrf", "hidden", "abc"), "abc");
   ASSERT_STREQ(fv("color", "select", "blue"), "blue");  /* the selected option */
+  ASSERT_STREQ(fv("item", "select", ""), "");           /* a placeholder option, as a browser sends it */
   ASSERT_STREQ(fv("whatever", "text", ""), "dastgate");
 }
 
