@@ -134,6 +134,29 @@ static void collect_secrets(const struct dast_config *cfg, struct dast_strlist *
   }
 }
 
+static bool word_char(char c)
+{
+  return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Is the occurrence [hit, hit+m) a parameter, attribute or JSON key name? */
+static bool used_as_name(const char *start, const char *hit, size_t m, const char *end)
+{
+  const char *after = hit + m;
+  if(after < end && *after == '=') return true;                      /* password=... */
+  if(after + 1 < end && (*after == '"' || *after == '\'')) {
+    const char *p = after + 1;
+    while(p < end && *p == ' ') p++;
+    if(p < end && *p == ':' && hit > start && hit[-1] == *after) return true; /* "password": */
+  }
+  static const char *const attrs[] = {"name=\"", "name='", "id=\"", "id='", "for=\"", "for='"};
+  for(size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+    size_t k = strlen(attrs[i]);
+    if((size_t)(hit - start) >= k && !strncasecmp(hit - k, attrs[i], k)) return true;
+  }
+  return false;
+}
+
 static void replace_literal(struct dast_buf *b, const char *secret)
 {
   size_t m = strlen(secret);
@@ -144,12 +167,15 @@ static void replace_literal(struct dast_buf *b, const char *secret)
   while(p < end) {
     const char *hit = dast_memmem(p, (size_t)(end - p), secret, m);
     if(!hit) break;
-    /* only whole tokens: a short secret inside a word ("low" in "allowed")
-     * is a coincidence, and masking it ruins the evidence */
-    bool alnum_edge = isalnum((unsigned char)secret[0]) || isalnum((unsigned char)secret[m - 1]);
-    bool glued = (hit > b->data && isalnum((unsigned char)hit[-1]) && isalnum((unsigned char)secret[0])) ||
-                 (hit + m < end && isalnum((unsigned char)hit[m]) && isalnum((unsigned char)secret[m - 1]));
-    if(alnum_edge && glued) {
+    /* only whole tokens: a short secret inside a word ("low" in "allowed",
+     * "password" in "password_new") is a coincidence, and masking it ruins
+     * the evidence; nor where the text uses it as a name ("password=...",
+     * name="password", "password": ...) — a common-word secret is also a
+     * common field name */
+    bool alnum_edge = word_char(secret[0]) || word_char(secret[m - 1]);
+    bool glued = (hit > b->data && word_char(hit[-1]) && word_char(secret[0])) ||
+                 (hit + m < end && word_char(hit[m]) && word_char(secret[m - 1]));
+    if((alnum_edge && glued) || used_as_name(b->data, hit, m, end)) {
       if(dast_buf_add(&o, p, (size_t)(hit + 1 - p))) dast_oom();
       p = hit + 1;
       continue;

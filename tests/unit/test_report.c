@@ -151,6 +151,24 @@ TEST(mask_secrets_structural_and_literal)
   dast_config_free(&cfg);
 }
 
+TEST(mask_common_word_secret_only_where_it_is_a_value)
+{
+  /* DVWA's admin password is "password": a field name everywhere */
+  struct dast_config cfg;
+  dast_config_init(&cfg);
+  cfg.login_data = dast_strdup("username=admin&password=password&Login=Login");
+  char *m = dast_report_mask_secrets(&cfg, "<input type=\"password\" name=\"password_new\"> "
+                                           "<input name=\"password\"> {\"password\": \"x\"} "
+                                           "GET /x?password_new=a&password=b echo password here");
+  ASSERT_CONTAINS(m, "name=\"password_new\"");
+  ASSERT_CONTAINS(m, "<input name=\"password\">");
+  ASSERT_CONTAINS(m, "{\"password\": \"***\"}");
+  ASSERT_CONTAINS(m, "?password_new=***&password=***"); /* structural: values of pass-like names */
+  ASSERT_CONTAINS(m, "echo *** here");
+  free(m);
+  dast_config_free(&cfg);
+}
+
 TEST(mask_keeps_the_attacked_parameter)
 {
   /* SQLi in a password field: the payload is the evidence, not a secret;
