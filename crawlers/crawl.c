@@ -55,6 +55,8 @@ dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg
   struct dast_crawler *c = dast_calloc(1, sizeof(*c));
   c->eng = eng;
   c->cfg = cfg;
+  /* a site that really has "dastgate" in its paths is crawled normally */
+  c->target_has_marker = cfg->target && dast_strcasestr(cfg->target, "dastgate");
   dast_err e = dast_jsurls_new(&c->js);
   if(!e) e = dast_re_compile(DANGEROUS_RE, 0, &c->dangerous, errbuf, errlen);
   if(!e)
@@ -204,6 +206,18 @@ bool dast__crawl_static_asset(const char *url)
   return false;
 }
 
+/* Does the URL's path hold the marker of the values the scanner fills
+ * forms with (crawlers/forms.c: "dastgate", "dastgate@example.com" ...)? */
+static bool from_our_input(const char *url)
+{
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 + strcspn(p + 3, "/?#") : url;
+  size_t n = strcspn(p, "?#");
+  for(size_t i = 0; i + 8 <= n; i++)
+    if((p[i] == 'd' || p[i] == 'D') && !strncasecmp(p + i, "dastgate", 8)) return true;
+  return false;
+}
+
 /* The frontier never holds more than a few times what max_pages lets the
  * crawl fetch (and 100k items at most): a page of a million links costs
  * memory for what can still be visited, not for all of it. */
@@ -271,6 +285,12 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
     return false;
   }
   if(kind == K_PAGE && dast__crawl_static_asset(url)) return false;
+  if(kind == K_PAGE && !c->target_has_marker && from_our_input(url)) {
+    /* a page echoed a value we submitted into a link (<script src=dastgate>):
+     * the URL is our own making, usually a soft-404 alias of that page */
+    dast__crawl_skip(c, url, "built from the scanner's own input");
+    return false;
+  }
   if(path_segments(url) > MAX_PATH_SEGMENTS) {
     dast__crawl_skip(c, url, "path too deep (trap?)");
     return false;

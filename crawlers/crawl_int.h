@@ -61,6 +61,7 @@ struct dast_crawler {
   uint64_t seq;
   size_t in_flight, submitted;
   bool stopped;           /* max_requests / budget reached: submit no more */
+  bool target_has_marker; /* the target URL contains "dastgate" (see from_our_input) */
   /* de-duplication */
   struct dast__hset seen;       /* request keys */
   struct dast__hset offered;    /* method+URL hashes already queued or bounded */
