@@ -208,6 +208,14 @@ static void h_jsonp(struct evhttp_request *req, const char *path)
     snprintf(body, sizeof(body), "/**/ typeof %s === 'function' && %s(%s);", cb, cb, data);
   else if(!strcmp(path, "/jsonp-safe")) /* allow-listed callback names only */
     snprintf(body, sizeof(body), "%s(%s);", !strcmp(cb, "showUser") ? cb : "handleUser", data);
+  else if(!strncmp(path, "/jsonp-plain", 12)) { /* DSVW: text/plain, runs from <script> unless nosniff */
+    snprintf(body, sizeof(body), "%s(%s);", cb, data);
+    if(!strcmp(path, "/jsonp-plain-nosniff"))
+      evhttp_add_header(evhttp_request_get_output_headers(req), "X-Content-Type-Options", "nosniff");
+    reply(req, 200, "text/plain", body);
+    free(cb);
+    return;
+  }
   else /* /jsonecho: script that quotes the value, not a call */
     snprintf(body, sizeof(body), "var req = {\"callback\":\"%s\"}; show(%s);", cb, data);
   reply(req, 200, "application/javascript; charset=utf-8", body);
@@ -473,7 +481,11 @@ TEST(jsonp_only_when_the_body_calls_our_name)
   add_ep(&s, "/jsonp-safe", "callback", "showUser", NULL);
   add_ep(&s, "/jsonecho", "callback", "cb", NULL);
   add_ep(&s, "/echo", "q", "cb", NULL); /* HTML starting with the value is not script */
+  add_ep(&s, "/jsonp-plain", "callback", "cb", NULL);
+  add_ep(&s, "/jsonp-plain-nosniff", "callback", "cb", NULL);
   scan_run(&s);
+  EXPECT_CONFIRMED(&s, "jsonp-callback", "/jsonp-plain?callback=");
+  ASSERT(!find(&s, "jsonp-callback", "/jsonp-plain-nosniff?callback="));
   EXPECT_CONFIRMED(&s, "jsonp-callback", "/jsonp?callback=");
   EXPECT_CONFIRMED(&s, "jsonp-callback", "/jsonp-express?callback=");
   ASSERT(!find(&s, "jsonp-callback", "/jsonp-safe?callback="));
