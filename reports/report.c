@@ -62,14 +62,10 @@ dast_err dast_report_render(const json_t *report, enum dast_report_format f, str
   struct dast__w w = {out, DAST_OK};
   dast_err err = DAST_OK;
   switch(f) {
-  case DAST_FMT_JSON: {
-    char *s = json_dumps(report, DUMP_FLAGS);
-    if(!s) dast_oom();
-    dast__w_s(&w, s);
+  case DAST_FMT_JSON:
+    dast__json_write(&w, report, 12); /* = json_dumps(report, DUMP_FLAGS) */
     dast__w_s(&w, "\n");
-    free(s);
     break;
-  }
   case DAST_FMT_JUNIT: err = dast__render_junit(report, &w, errbuf, errlen); break;
   case DAST_FMT_SARIF: err = dast__render_sarif(report, &w, errbuf, errlen); break;
   case DAST_FMT_HTML: err = dast__render_html(report, &w, errbuf, errlen); break;

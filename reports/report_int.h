@@ -16,6 +16,10 @@ struct dast__w {
   dast_err err;
 };
 void dast__w_s(struct dast__w *w, const char *s);
+/* `doc` as json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(precision))
+ * would print it (0 = jansson's default 17 digits), without the final
+ * newline (report_dump.c).  Strings must be valid UTF-8. */
+void dast__json_write(struct dast__w *w, const json_t *doc, int precision);
 void dast__w_f(struct dast__w *w, const char *fmt, ...) DAST_PRINTF(2, 3);
 /* XML/HTML text or attribute: escapes & < > " ', replaces invalid UTF-8
  * with U+FFFD, drops characters XML 1.0 forbids (C0 controls other than

@@ -272,11 +272,8 @@ dast_err dast__render_sarif(const json_t *r, struct dast__w *w, char *errbuf, si
   json_t *runs = json_array();
   push(runs, run);
   set(doc, "runs", runs);
-  char *s = json_dumps(doc, JSON_INDENT(2));
-  if(!s) dast_oom();
-  dast__w_s(w, s);
+  dast__json_write(w, doc, 0); /* = json_dumps(doc, JSON_INDENT(2)) */
   dast__w_s(w, "\n");
-  free(s);
   free(base);
   json_decref(index);
   json_decref(doc);

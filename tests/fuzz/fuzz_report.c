@@ -8,7 +8,8 @@
  *      fixed report.
  * Checked: errors carry a message; a valid report renders in all formats;
  * the HTML rendering of a report never contains a finding's raw "<script"
- * text unescaped (the HTML report is self-contained and opened in browsers). */
+ * text unescaped (the HTML report is self-contained and opened in browsers);
+ * the JSON rendering is byte for byte what json_dumps prints. */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,10 +31,18 @@ static void render_all(const json_t *rep)
     struct dast_buf out;
     dast_buf_init(&out, 0);
     char err[256];
-    if(!dast_report_render(rep, (enum dast_report_format)f, &out, err, sizeof(err)) &&
-       f == DAST_FMT_HTML && out.data && dast_strcasestr(out.data, "<script>alert(")) {
+    dast_err e = dast_report_render(rep, (enum dast_report_format)f, &out, err, sizeof(err));
+    if(!e && f == DAST_FMT_HTML && out.data && dast_strcasestr(out.data, "<script>alert(")) {
       fprintf(stderr, "fuzz_report: unescaped script in the HTML report\n");
       abort();
+    }
+    if(!e && f == DAST_FMT_JSON) { /* our writer (report_dump.c) vs jansson's */
+      char *want = json_dumps(rep, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+      if(want && (out.len != strlen(want) + 1 || memcmp(out.data, want, strlen(want)))) {
+        fprintf(stderr, "fuzz_report: JSON text differs from json_dumps\n");
+        abort();
+      }
+      free(want);
     }
     dast_buf_free(&out);
   }

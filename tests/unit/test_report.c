@@ -151,6 +151,58 @@ TEST(mask_secrets_structural_and_literal)
   dast_config_free(&cfg);
 }
 
+/* dast__json_write must print exactly what json_dumps prints */
+static void expect_same_dump(const json_t *doc, int precision)
+{
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  struct dast__w w = {&b, DAST_OK};
+  dast__json_write(&w, doc, precision);
+  ASSERT_EQ(w.err, DAST_OK);
+  (void)dast_buf_adds(&b, "");
+  char *want = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(precision));
+  ASSERT(want != NULL);
+  if(strcmp(b.data, want)) fprintf(stderr, "  got:\n%s\n  want:\n%s\n", b.data, want);
+  ASSERT_STREQ(b.data, want);
+  free(want);
+  dast_buf_free(&b);
+}
+
+TEST(json_writer_matches_jansson)
+{
+  struct fixture x;
+  fx_init(&x);
+  json_t *doc = dast_result_to_json(&x.r);
+  expect_same_dump(doc, 12);
+  expect_same_dump(doc, 0);
+  json_decref(doc);
+  fx_free(&x);
+  json_t *o = json_pack("{s:[f,f,f,f,f,f,f,f,f,f,f], s:s, s:s%, s:{}, s:[], s:[[],{},[{}]], s:I, s:I, s:n, s:b, s:b}",
+                        "reals", 0.1, 1e20, 1e-7, 100.0, -0.0, 123456789012.5, 3.0, 2.5e-300, 1.7976931348623157e308,
+                        -12.345678901234567, 1.0 / 3.0,
+                        "text", "quote \" back \\ slash / ctl \b\f\n\r\t \x01\x1f \x7f caf\xc3\xa9 \xe2\x80\xa8",
+                        "nul", "a\0b", (size_t)3, "eo", "ea", "nested", "big", (json_int_t)9007199254740993LL,
+                        "neg", (json_int_t)-42, "null", "t", 1, "f", 0);
+  ASSERT(o != NULL);
+  json_object_set_new(o, "k\"ey\n", json_string("v"));
+  json_object_set_new(o, "zz first-inserted-last", json_integer(1));
+  json_object_set_new(o, "aa", json_integer(2));
+  expect_same_dump(o, 12);
+  expect_same_dump(o, 0);
+  expect_same_dump(o, 3);
+  json_t *a = json_array();
+  json_t *cur = a;
+  for(int i = 0; i < 40; i++) { /* deeper than the indent buffer */
+    json_t *n = json_array();
+    json_array_append_new(cur, n);
+    json_array_append_new(cur, json_string("x"));
+    cur = n;
+  }
+  expect_same_dump(a, 12);
+  json_decref(a);
+  json_decref(o);
+}
+
 TEST(mask_common_word_secret_only_where_it_is_a_value)
 {
   /* DVWA's admin password is "password": a field name everywhere */
