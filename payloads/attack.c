@@ -1,30 +1,44 @@
 /* attack.c — the attack scheduler.
  *
- * dast_attack_start() keeps a small window of endpoints in flight
- * (a->window).  For each endpoint (struct pl_ep) it first fetches the
- * endpoint twice as crawled — the baseline: content type, latency, and the
- * page's own dynamic parts — then creates one job per (check x insertion
- * point) the check applies to, or per endpoint-level target (deduplicated
- * per template, directory or origin as the check's scope says).  Jobs run
- * concurrently, one request at a time each; timing jobs run one after the
- * other once the rest of the endpoint is done so they do not measure each
- * other.  When an endpoint's last job ends it is freed and the next one
- * starts.  When all are done pl_post_start() runs the stored-XSS replay and
- * collects out-of-band hits.
+ * Endpoints (struct pl_ep) go through three stages.  Up to PL_LOOKAHEAD
+ * beyond the window are fetched as crawled — the baseline, twice at once:
+ * content type, latency, and the page's own dynamic parts.  A slow one
+ * (baseline over PL_EXPENSIVE_US) then gets one sensitivity probe per
+ * parameter (sense_start).  Ready endpoints wait in a->ready, slow ones
+ * first, for one of the a->window places; there one job is made per
+ * (check x insertion point) the check applies to — split per payload or
+ * pair for match and boolean checks so that independent probes run side
+ * by side — or per endpoint-level target (deduplicated per template,
+ * directory or origin as the check's scope says).  Timing jobs run one
+ * after the other once the rest of the endpoint is done so they do not
+ * measure each other.  Endpoints of the login URL go last.  When an
+ * endpoint's last job ends it is freed and the next one starts.  When all
+ * are done pl_post_start() runs the stored-XSS replay and collects
+ * out-of-band hits.
+ *
+ * Request order in the engine: baselines and sensitivity probes first
+ * (priority 2), then a job's follow-up probes and chain jobs (1), then the
+ * single probes of split jobs (0), so a slow endpoint costs a few round
+ * trips, not one per probe.  Responses that show a lost session go to
+ * session.c first and are never evidence.
  *
  * Every decision is made in engine callbacks; nothing blocks.  All random
  * values come from per-job generators seeded from cfg->seed and the job's
- * identity (check, method, template, insertion point), so a --seed rerun
- * sends the same values whatever order responses arrive in.  One finding per
- * (check, method, template, insertion point): findings are keyed by their
- * fingerprint and the most confident one is kept. */
+ * identity (check, method, template, insertion point, part), so a --seed
+ * rerun sends the same values whatever order responses arrive in.  One
+ * finding per (check, method, template, insertion point): findings are
+ * keyed by their fingerprint; the most confident one is kept, ties broken
+ * by a fixed order (finding_better). */
 #include "payloads/attack_int.h"
+
+#include "scanner/engine/url.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define PL_WINDOW 8
+#define PL_WINDOW 8     /* endpoints whose jobs run at once */
+#define PL_LOOKAHEAD 32 /* more endpoints whose baselines are fetched ahead */
 #define PL_BASE_CAP (1u << 20)
 #define PL_MAX_COOKIE_POINTS 8
 #define PL_SLOW_US 4000000u /* a baseline slower than this: one probe at a time */
@@ -33,11 +47,28 @@ static void ep_next(struct dast_attack *a);
 
 /* ---- findings and tested records ---- */
 
+static int strcmp_null(const char *x, const char *y)
+{
+  return x && y ? strcmp(x, y) : (x != NULL) - (y != NULL);
+}
+
+/* Which of two findings with one fingerprint is kept: the more confident,
+ * then a fixed order on what they show, so that jobs finishing in another
+ * order (probes of one check run side by side) report the same one. */
+static bool finding_better(const struct dast_finding *f, const struct dast_finding *g)
+{
+  if(f->confidence != g->confidence) return f->confidence > g->confidence;
+  int d = strcmp_null(f->url, g->url);
+  if(!d) d = strcmp_null(f->payload, g->payload);
+  if(!d) d = strcmp_null(f->evidence, g->evidence);
+  return d < 0;
+}
+
 void pl_attack_add_finding(struct dast_attack *a, struct dast_finding *f)
 {
   for(size_t i = 0; i < a->nfindings; i++) {
     if(strcmp(a->findings[i]->fingerprint, f->fingerprint)) continue;
-    if(f->confidence > a->findings[i]->confidence) {
+    if(finding_better(f, a->findings[i])) {
       dast_finding_free(a->findings[i]);
       a->findings[i] = f;
     } else {
@@ -167,6 +198,8 @@ void dast_attack_free(struct dast_attack *a)
     free(a->oobw[i].url);
   }
   free(a->oobw);
+  free(a->order);
+  pl_session_free(a);
   pl_passive_free(a->passive);
   free(a);
 }
@@ -206,6 +239,29 @@ size_t dast_attack_tested(const struct dast_attack *a, const struct dast_tested 
 
 /* ---- sending ---- */
 
+/* The job's last probe came back logged out.  Sent again once the session
+ * is back; dropped when the session was fine all along (the probe itself
+ * looked logged out), when it logged us out again after a resend (the probe
+ * ends the session itself), or when the session is gone: its answer says
+ * nothing, and the job ends. */
+static void job_resend(void *ud, enum pl_resume how)
+{
+  struct pl_job *j = ud;
+  if(how != PL_RESUME_RESEND || j->resent) {
+    DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: probe dropped: %s", j->c->id,
+             how == PL_RESUME_GONE ? "no session" : "it looks logged out by itself");
+    pl_job_finish(j);
+    return;
+  }
+  j->resending = true;
+  char *value = j->last_value, *url = j->last_url; /* pl_job_send replaces them */
+  j->last_value = j->last_url = NULL;
+  bool sent = pl_job_send(j, value, url, j->last_timeout);
+  free(value);
+  free(url);
+  if(!sent) pl_job_finish(j);
+}
+
 static void job_cb(struct dast_engine *eng, const struct dast_request *req,
                    const struct dast_response *resp, void *ud)
 {
@@ -214,6 +270,12 @@ static void job_cb(struct dast_engine *eng, const struct dast_request *req,
   if(resp->err == DAST_ECANCEL) {
     pl_job_finish(j);
     return;
+  }
+  switch(pl_session_check(j->es->a, j->sent.url ? j->sent.url : req->url, resp, j->epoch,
+                          j->es->orig->url, job_resend, j)) {
+  case PL_SESSION_OK: break;
+  case PL_SESSION_PARKED: return;
+  case PL_SESSION_GONE: pl_job_finish(j); return;
   }
   pl_strategy_resp(j, req, resp);
 }
@@ -246,6 +308,9 @@ static void set_header(struct dast_built *b, const char *name, const char *value
   b->headers = dast_realloc(b->headers, (b->nheaders + 1) * sizeof(char *));
   b->headers[b->nheaders++] = line;
 }
+
+static bool job_send_now(struct pl_job *j, const char *value, const char *url, int timeout_ms);
+static void job_send_later(void *ud, enum pl_resume how);
 
 /* ---- anti-CSRF token refresh ----
  * Before a request of an endpoint with a token field, its form page is
@@ -311,6 +376,35 @@ static void job_refreshed(struct pl_ep *es, void *ud, bool ok)
 
 bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeout_ms)
 {
+  if(!j->refreshed) {
+    /* remembered so that a probe answered logged out can be sent again */
+    char *lv = value ? dast_strdup(value) : NULL, *lu = url ? dast_strdup(url) : NULL;
+    free(j->last_value);
+    free(j->last_url);
+    j->last_value = lv;
+    j->last_url = lu;
+    j->last_timeout = timeout_ms;
+    j->resent = j->resending;
+    j->resending = false;
+    if(j->es->a->busy) { /* held until the session check or login is done */
+      pl_session_park(j->es->a, job_send_later, j);
+      return true;
+    }
+  }
+  return job_send_now(j, value, url, timeout_ms);
+}
+
+/* A probe held while a login ran: sent now, or the job ends. */
+static void job_send_later(void *ud, enum pl_resume how)
+{
+  struct pl_job *j = ud;
+  if(how == PL_RESUME_GONE || !job_send_now(j, j->last_value, j->last_url, j->last_timeout))
+    pl_job_finish(j);
+}
+
+static bool job_send_now(struct pl_job *j, const char *value, const char *url, int timeout_ms)
+{
+  pl_session_refresh_own(j->es);
   if(!j->refreshed && !url && j->es->csrf >= 0 && j->es->csrf != j->ip) {
     free(j->pend_value);
     free(j->pend_url);
@@ -366,15 +460,22 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.body_len = b.body_len;
   req.max_redirects = c->follow >= 0 ? c->follow : a->cfg->max_redirects;
   req.timeout_ms = timeout_ms;
+  /* a job's later probes, and the first of a job that is a chain, go before
+   * the single probes of split jobs: chains finish instead of queueing
+   * behind every new job at each step */
+  req.priority = j->sent.url || j->part < 0 ? 1 : 0;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
   if(j->es->own && j->es->csrf < 0 && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
   else req.flags |= DAST_REQ_JAR_READONLY; /* a probe must not change the session */
+  j->epoch = a->epoch;
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
   if(e) {
     dast_built_free(&b);
     DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: probe not sent: %s", c->id, dast_strerror(e));
     return false;
   }
+  DAST_LOG(DAST_LOG_DEBUG, "attack", "probe %s %s %s [%s]", c->id, b.method, b.url,
+           j->ip >= 0 ? j->es->ep->params[j->ip].name : j->target ? j->target : "-");
   dast_built_free(&j->sent);
   j->sent = b; /* what we sent, for the evidence: the engine's request may be a later hop */
   return true;
@@ -387,11 +488,15 @@ static void ep_free(struct pl_ep *es)
   for(struct pl_job *j = es->all, *n; j; j = n) {
     n = j->next;
     for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
+    pl_subject_free(&j->fbase);
+    pl_tokens_free(&j->fbtok);
     dast_finding_free(j->best);
     dast_built_free(&j->sent);
     dast_built_free(&j->planted);
     free(j->pend_value);
     free(j->pend_url);
+    free(j->last_value);
+    free(j->last_url);
     free(j->put_first);
     free(j->note);
     free(j->orig_copy);
@@ -403,6 +508,7 @@ static void ep_free(struct pl_ep *es)
   pl_subject_free(&es->base[1]);
   pl_tokens_free(&es->btok);
   pl_tokens_free(&es->dyn);
+  free(es->inert);
   free(es);
 }
 
@@ -427,6 +533,7 @@ static void ep_maybe_done(struct pl_ep *es)
   es->creating = false;
   if(es->running || es->serial) return;
   struct dast_attack *a = es->a;
+  if(es->started) a->active--;
   ep_free(es);
   a->in_flight--;
   ep_next(a);
@@ -446,16 +553,17 @@ void pl_job_finish(struct pl_job *j)
 }
 
 static struct pl_job *job_new(struct pl_ep *es, const struct pl_check *c, long ip,
-                              const char *target)
+                              const char *target, long part)
 {
   struct pl_job *j = dast_calloc(1, sizeof(*j));
   j->es = es;
   j->c = c;
   j->ip = ip;
   j->target = target;
-  char *id = dast_aprintf("%s|%s|%s|%ld|%s|%s", c->id, es->orig->method,
+  j->part = part;
+  char *id = dast_aprintf("%s|%s|%s|%ld|%s|%s|%ld", c->id, es->orig->method,
                           es->orig->tmpl ? es->orig->tmpl : es->orig->url, ip,
-                          ip >= 0 ? es->ep->params[ip].name : "", target ? target : "");
+                          ip >= 0 ? es->ep->params[ip].name : "", target ? target : "", part);
   uint64_t seed = es->a->cfg->seed_set ? es->a->cfg->seed : 0x64617374ULL;
   dast_rng_seed(&j->rng, seed ^ dast_hash64(id, strlen(id), 0));
   free(id);
@@ -513,6 +621,13 @@ static char *scope_key(const struct pl_check *c, const struct dast_endpoint *ep,
   return dast_aprintf("%s|%s|%s|%s", c->id, target, ep->method, tmpl);
 }
 
+/* File fields, submit buttons and session cookies are never probed. */
+static bool probeable(const struct dast_param *p)
+{
+  return !(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
+                       (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))));
+}
+
 /* A check probes parameters unless it only names targets (or is files). */
 static bool param_level(const struct pl_check *c)
 {
@@ -531,6 +646,46 @@ static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
   } else {
     job_run(j);
   }
+}
+
+/* How many independent jobs a check's probes of one point split into: the
+ * payloads of a match check and the pairs of a boolean one do not depend
+ * on each other, so each gets its own job and they run side by side (a
+ * slow page then costs a few round trips, not one per payload).  Not on a
+ * form with a rotating anti-CSRF token: its probes share one token. */
+static size_t job_parts(const struct pl_ep *es, const struct pl_check *c)
+{
+  if(es->csrf >= 0) return 0;
+  if(c->strategy == PL_S_MATCH && c->npayloads > 1) return c->npayloads;
+  if(c->strategy == PL_S_BOOLEAN && c->npairs > 1) return c->npairs;
+  return 0;
+}
+
+static void queue_jobs(struct pl_ep *es, const struct pl_check *c, long ip, const char *target,
+                       bool hint_only)
+{
+  size_t n = job_parts(es, c);
+  if(!n) {
+    queue_job(es, job_new(es, c, ip, target, -1), hint_only);
+    return;
+  }
+  for(size_t k = 0; k < n; k++) queue_job(es, job_new(es, c, ip, target, (long)k), hint_only);
+}
+
+/* Strategies that look for a visible effect of the value on the page: an
+ * inert parameter of a slow page (es->inert) is not probed by them. */
+static bool needs_visible_effect(const struct pl_check *c)
+{
+  return c->strategy == PL_S_MATCH || c->strategy == PL_S_BOOLEAN;
+}
+
+/* True when `target` is a header the sensitivity probe found inert. */
+static bool header_inert(const struct pl_ep *es, const char *target)
+{
+  if(strncmp(target, "header:", 7)) return false;
+  for(size_t h = 0; h < es->ninert_hdr; h++)
+    if(!strcasecmp(es->inert_hdr[h].name, target + 7)) return es->inert_hdr[h].inert;
+  return false;
 }
 
 /* Creates the jobs of one check on one endpoint. */
@@ -568,11 +723,10 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     for(size_t i = 0; i < ep->nparams; i++) {
       const struct dast_param *p = &ep->params[i];
       if(c->ip_mask && !(c->ip_mask & (1u << p->kind))) continue;
-      if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
-                     (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))))
-        continue;
-      queue_job(es, job_new(es, c, (long)i, NULL), hint_only);
+      if(!probeable(p)) continue;
       any = true;
+      if(i < es->ninert && es->inert[i] && needs_visible_effect(c)) continue;
+      queue_jobs(es, c, (long)i, NULL, hint_only);
     }
   }
   if(!param_level(c) || c->ntargets) {
@@ -580,11 +734,15 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     const char *const *targets = c->ntargets ? (const char *const *)c->targets : one;
     size_t nt = c->ntargets ? c->ntargets : 1;
     for(size_t t = 0; t < nt; t++) {
+      if(param_level(c) && needs_visible_effect(c) && header_inert(es, targets[t])) {
+        any = true;
+        continue;
+      }
       char *key = scope_key(c, ep, targets[t]);
       bool first = seen_once(a, key);
       free(key);
       if(!first) continue;
-      queue_job(es, job_new(es, c, -1, targets[t]), hint_only);
+      queue_jobs(es, c, -1, targets[t], hint_only);
       any = true;
     }
   }
@@ -606,12 +764,14 @@ static void base_cb(struct dast_engine *eng, const struct dast_request *req,
 /* Sends one baseline request (the endpoint as crawled); false if refused. */
 static bool base_submit(struct pl_ep *es)
 {
+  pl_session_refresh_own(es);
+  es->base_epoch = es->a->epoch;
   struct dast_built b;
   if(dast_endpoint_build(es->ep, -1, NULL, false, &b)) return false;
   struct dast_request r = {.method = b.method, .url = b.url,
                            .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
                            .body = b.body, .body_len = b.body_len,
-                           .max_redirects = es->a->cfg->max_redirects,
+                           .max_redirects = es->a->cfg->max_redirects, .priority = 2,
                            .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY};
   dast_err e = dast_engine_submit(es->a->eng, &r, base_cb, es);
   dast_built_free(&b);
@@ -629,10 +789,168 @@ static void base_after_refresh(struct pl_ep *es, void *ud, bool ok);
 static bool base_send(struct pl_ep *es)
 {
   es->running++;
+  es->base_out++;
+  es->base_sent++;
   if(csrf_refresh(es, base_after_refresh, NULL)) return true;
   if(base_submit(es)) return true;
   es->running--;
+  es->base_out--;
   return false;
+}
+
+/* The endpoint's baseline is done: it waits for a place in the window.
+ * Slow endpoints go first, so that their probes, which hold a connection
+ * for long, overlap with the rest of the scan instead of trailing it. */
+static void ep_ready(struct pl_ep *es)
+{
+  struct dast_attack *a = es->a;
+  bool slow = es->base_us > PL_EXPENSIVE_US;
+  struct pl_ep **pp = &a->ready;
+  while(*pp) {
+    bool pslow = (*pp)->base_us > PL_EXPENSIVE_US;
+    if(slow && !pslow) break;
+    if(slow == pslow && es->index < (*pp)->index) break;
+    pp = &(*pp)->rnext;
+  }
+  es->rnext = *pp;
+  *pp = es;
+  ep_next(a);
+}
+
+/* ---- sensitivity of a slow endpoint's parameters ----
+ * Every probe of a slow endpoint holds one of the host's few connections
+ * for as long as the page takes.  Before its jobs are made, each parameter
+ * gets one probe with a random canary: when the page comes back with the
+ * baseline's status, as similar to the baseline as the baselines are to
+ * each other, and without the canary anywhere (body or headers), the value
+ * has no visible effect there and the checks that look for one (match,
+ * boolean) skip it; timing and out-of-band checks still run. */
+struct sense {
+  struct pl_ep *es;
+  size_t i;          /* parameter index, or PL_SENSE_HDR + index into es->inert_hdr */
+  unsigned epoch;    /* a->epoch when sent */
+  char canary[PL_CANARY_LEN + 1];
+};
+
+#define PL_SENSE_HDR ((size_t)1 << 30)
+
+static bool shows(const struct dast_response *r, const char *canary)
+{
+  size_t n = strlen(canary);
+  if(r->body && dast_memmem(r->body, r->body_len, canary, n)) return true;
+  for(size_t i = 0; i < r->nheaders; i++)
+    if(r->headers[i].value && strstr(r->headers[i].value, canary)) return true;
+  return false;
+}
+
+static void sense_cb(struct dast_engine *eng, const struct dast_request *req,
+                     const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  struct sense *sn = ud;
+  struct pl_ep *es = sn->es;
+  es->running--;
+  if(resp->err == DAST_ECANCEL) es->cancelled = true;
+  /* logged out: not inert (every check probes it), nothing to resend */
+  bool out = !resp->err &&
+             pl_session_check(es->a, req->url, resp, sn->epoch, es->orig->url, NULL, NULL);
+  if(!resp->err && !out && resp->status == es->base[0].status && !shows(resp, sn->canary)) {
+    struct pl_tokens t;
+    pl_tokens_make(&t, resp->body, resp->body_len, NULL, 0);
+    double need = es->stability < 0.98 ? es->stability : 0.98;
+    if(pl_similarity(&t, &es->btok, &es->dyn) >= need) {
+      bool hdr = sn->i >= PL_SENSE_HDR;
+      if(hdr) es->inert_hdr[sn->i - PL_SENSE_HDR].inert = true;
+      else es->inert[sn->i] = 1;
+      DAST_LOG(DAST_LOG_INFO, "attack", "%s %s: %s '%s' leaves this slow page (%.1fs) as it is: "
+               "only blind checks probe it", es->ep->method, es->ep->tmpl ? es->ep->tmpl : es->ep->url,
+               hdr ? "header" : "parameter",
+               hdr ? es->inert_hdr[sn->i - PL_SENSE_HDR].name : es->ep->params[sn->i].name,
+               (double)es->base_us / 1e6);
+    }
+    pl_tokens_free(&t);
+  }
+  free(sn);
+  if(--es->sensing) return;
+  if(es->cancelled) ep_maybe_done(es);
+  else ep_ready(es);
+}
+
+/* Header targets of checks that probe parameters for a visible effect
+ * (e.g. an SQL error through User-Agent): sensed like parameters.  Checks
+ * that only name headers (shellshock, CORS, host) are not affected. */
+static void sense_headers(struct pl_ep *es)
+{
+  const struct dast_checks *cs = es->a->checks;
+  for(size_t k = 0; k < cs->n; k++) {
+    const struct pl_check *c = cs->v[k];
+    if(c->passive || !needs_visible_effect(c) || !param_level(c)) continue;
+    for(size_t t = 0; t < c->ntargets; t++) {
+      const char *name = c->targets[t];
+      if(strncmp(name, "header:", 7)) continue;
+      name += 7;
+      bool dup = false;
+      for(size_t h = 0; h < es->ninert_hdr; h++) dup |= !strcasecmp(es->inert_hdr[h].name, name);
+      if(dup || es->ninert_hdr >= PL_SENSE_HEADERS) continue;
+      es->inert_hdr[es->ninert_hdr].name = name;
+      es->inert_hdr[es->ninert_hdr++].inert = false;
+    }
+  }
+}
+
+static bool sense_send(struct pl_ep *es, size_t i, struct dast_rng *rng)
+{
+  struct dast_attack *a = es->a;
+  const struct dast_endpoint *ep = es->ep;
+  struct pl_vars v;
+  pl_vars_fresh(&v, rng);
+  pl_session_refresh_own(es);
+  /* the canary with the characters that break out of quoted contexts: a
+   * value that reaches SQL, a shell or a template unescaped shows */
+  char *value = dast_aprintf("%s'\"`\\", v.canary);
+  struct dast_built b;
+  bool hdr = i >= PL_SENSE_HDR;
+  dast_err e = dast_endpoint_build(ep, hdr ? -1 : (long)i, hdr ? NULL : value, false, &b);
+  if(!e && hdr) set_header(&b, es->inert_hdr[i - PL_SENSE_HDR].name, value);
+  free(value);
+  if(e) return false;
+  struct sense *sn = dast_calloc(1, sizeof(*sn));
+  sn->es = es;
+  sn->i = i;
+  sn->epoch = a->epoch;
+  memcpy(sn->canary, v.canary, sizeof(sn->canary));
+  struct dast_request r = {.method = b.method, .url = b.url,
+                           .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
+                           .body = b.body, .body_len = b.body_len,
+                           .max_redirects = a->cfg->max_redirects, .priority = 2,
+                           .flags = es->own ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY};
+  e = dast_engine_submit(a->eng, &r, sense_cb, sn);
+  dast_built_free(&b);
+  if(e) {
+    free(sn);
+    return false;
+  }
+  es->running++;
+  es->sensing++;
+  return true;
+}
+
+/* Sends the sensitivity probes; false when none was sent. */
+static bool sense_start(struct pl_ep *es)
+{
+  const struct dast_endpoint *ep = es->ep;
+  struct dast_attack *a = es->a;
+  es->inert = dast_calloc(ep->nparams ? ep->nparams : 1, 1);
+  es->ninert = ep->nparams;
+  sense_headers(es);
+  char *id = dast_aprintf("sense|%s|%s", ep->method, ep->tmpl ? ep->tmpl : ep->url);
+  struct dast_rng rng;
+  dast_rng_seed(&rng, (a->cfg->seed_set ? a->cfg->seed : 0x64617374ULL) ^ dast_hash64(id, strlen(id), 0));
+  free(id);
+  for(size_t i = 0; i < ep->nparams; i++)
+    if(probeable(&ep->params[i])) (void)sense_send(es, i, &rng);
+  for(size_t h = 0; h < es->ninert_hdr; h++) (void)sense_send(es, PL_SENSE_HDR + h, &rng);
+  return es->sensing > 0;
 }
 
 static void base_done(struct pl_ep *es)
@@ -648,7 +966,8 @@ static void base_done(struct pl_ep *es)
   es->stability = pl_similarity(&es->btok, &t1, NULL);
   pl_tokens_dynamic(&es->dyn, &es->btok, &t1);
   pl_tokens_free(&t1);
-  ep_jobs(es);
+  if(es->base_us > PL_EXPENSIVE_US && es->csrf < 0 && sense_start(es)) return;
+  ep_ready(es);
 }
 
 static void base_after_refresh(struct pl_ep *es, void *ud, bool ok)
@@ -656,32 +975,62 @@ static void base_after_refresh(struct pl_ep *es, void *ud, bool ok)
   (void)ud;
   if(ok && base_submit(es)) return;
   es->running--;
-  if(!ok || es->nbase == 0) {
+  es->base_out--;
+  if(!ok) es->cancelled = true;
+  if(es->base_out) return;
+  if(es->cancelled || es->nbase == 0) {
     ep_maybe_done(es);
     return;
   }
   base_done(es); /* the second baseline could not be sent: reuse the first */
 }
 
-static void base_cb(struct dast_engine *eng, const struct dast_request *req,
-                    const struct dast_response *resp, void *ud)
+/* After a baseline came back (or was given up): waits for the other one,
+ * then sends the second, or makes the jobs. */
+static void base_settle(struct pl_ep *es)
 {
-  (void)eng;
-  (void)req;
-  struct pl_ep *es = ud;
-  es->running--;
-  if(resp->err == DAST_ECANCEL || (resp->err && es->nbase == 0 && !resp->status)) {
+  if(es->base_out) return; /* the other baseline is still out */
+  if(es->cancelled || es->nbase == 0) {
     /* unreachable endpoint (or the budget ran out): nothing to probe */
     ep_maybe_done(es);
     return;
   }
-  struct pl_subject v;
-  pl_subject_view(&v, resp);
-  pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
-  if(resp->time_us > es->base_us) es->base_us = resp->time_us;
-  es->nbase++;
-  if(es->nbase == 1 && base_send(es)) return;
+  if(es->nbase == 1 && es->base_sent < 2 && base_send(es)) return;
   base_done(es);
+}
+
+/* A baseline came back logged out: sent again once the session is back (at
+ * most twice), else given up. */
+static void base_resend(void *ud, enum pl_resume how)
+{
+  struct pl_ep *es = ud;
+  if(how != PL_RESUME_GONE && es->base_resends++ < 2 && base_submit(es)) return;
+  es->running--;
+  es->base_out--;
+  base_settle(es);
+}
+
+static void base_cb(struct dast_engine *eng, const struct dast_request *req,
+                    const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  struct pl_ep *es = ud;
+  enum pl_session st = resp->err == DAST_ECANCEL ? PL_SESSION_OK
+                       : pl_session_check(es->a, req->url, resp, es->base_epoch, es->orig->url,
+                                          base_resend, es);
+  if(st == PL_SESSION_PARKED) return; /* still out */
+  es->running--;
+  es->base_out--;
+  if(resp->err == DAST_ECANCEL) {
+    es->cancelled = true;
+  } else if(st == PL_SESSION_OK && !(resp->err && !resp->status) && es->nbase < 2) {
+    struct pl_subject v;
+    pl_subject_view(&v, resp);
+    pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
+    if(resp->time_us > es->base_us) es->base_us = resp->time_us;
+    es->nbase++;
+  }
+  base_settle(es);
 }
 
 /* Cookies the jar holds for the endpoint become insertion points (the
@@ -766,7 +1115,7 @@ static bool password_change(const struct dast_endpoint *ep)
   return pw >= 2;
 }
 
-static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
+static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep, size_t index)
 {
   if(!a->cfg->allow_dangerous_links && password_change(ep)) {
     for(size_t i = 0; i < a->checks->n; i++)
@@ -778,6 +1127,7 @@ static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
   es->a = a;
   es->ep = ep;
   es->orig = ep;
+  es->index = index;
   a->in_flight++;
   add_jar_cookies(es);
   es->csrf = pl_csrf_index(ep);
@@ -785,14 +1135,35 @@ static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
     es->own = dast_endpoint_dup(ep);
     es->ep = es->own;
   }
-  if(!base_send(es)) ep_maybe_done(es);
+  if(!base_send(es)) {
+    ep_maybe_done(es);
+    return;
+  }
+  /* both baselines at once, unless a rotating token needs a refresh before each */
+  if(es->csrf < 0) (void)base_send(es);
 }
 
 static void ep_next(struct dast_attack *a)
 {
   if(a->in_next) return; /* the outer call's loop picks up */
   a->in_next = true;
-  while(a->in_flight < a->window && a->next_ep < a->neps) ep_start(a, a->eps[a->next_ep++]);
+  for(bool more = true; more;) {
+    more = false;
+    while(a->active < a->window && a->ready) {
+      struct pl_ep *es = a->ready;
+      a->ready = es->rnext;
+      es->started = true;
+      a->active++;
+      ep_jobs(es);
+      more = true;
+    }
+    while(a->in_flight < a->window + PL_LOOKAHEAD && a->next_ep < a->neps) {
+      if(a->next_ep == a->nfirst && a->in_flight) break; /* login forms wait for the rest */
+      size_t i = a->next_ep++;
+      ep_start(a, a->eps[a->order[i]], i);
+      more = true;
+    }
+  }
   a->in_next = false;
   if(!a->in_flight && a->next_ep >= a->neps && !a->post_started) {
     a->post_started = true;
@@ -810,6 +1181,21 @@ dast_err dast_attack_start(struct dast_attack *a, struct dast_endpoint *const *e
     a->done = true;
     return DAST_OK;
   }
+  /* endpoints of the login URL go last, once everything else is done: a
+   * login form submitted with the scan's own credentials (its baseline, or
+   * a probe of another field) logs in again and ends the scan's session */
+  a->order = dast_calloc(n ? n : 1, sizeof(*a->order));
+  char *norm = a->cfg->login_url ? dast_url_resolve(a->cfg->login_url, a->cfg->login_url) : NULL;
+  char *login = norm ? dast_url_strip_query(norm) : NULL;
+  free(norm);
+  for(int pass = 0; pass < 2; pass++) {
+    if(pass == 1) a->nfirst = a->nordered;
+    for(size_t i = 0; i < n; i++) {
+      bool is_login = login && eps[i]->url && !strcmp(eps[i]->url, login);
+      if(is_login == (pass == 1)) a->order[a->nordered++] = i;
+    }
+  }
+  free(login);
   ep_next(a);
   return DAST_OK;
 }
