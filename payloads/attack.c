@@ -508,6 +508,7 @@ static void ep_free(struct pl_ep *es)
   pl_subject_free(&es->base[1]);
   pl_tokens_free(&es->btok);
   pl_tokens_free(&es->dyn);
+  free(es->base_url);
   free(es->inert);
   free(es);
 }
@@ -774,6 +775,11 @@ static bool base_submit(struct pl_ep *es)
                            .max_redirects = es->a->cfg->max_redirects, .priority = 2,
                            .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY};
   dast_err e = dast_engine_submit(es->a->eng, &r, base_cb, es);
+  if(!e) {
+    free(es->base_url);
+    es->base_url = b.url; /* taken */
+    b.url = NULL;
+  }
   dast_built_free(&b);
   if(e) {
     DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: baseline not sent: %s", es->orig->url, dast_strerror(e));
@@ -829,6 +835,7 @@ struct sense {
   struct pl_ep *es;
   size_t i;          /* parameter index, or PL_SENSE_HDR + index into es->inert_hdr */
   unsigned epoch;    /* a->epoch when sent */
+  char *url;         /* as sent (the callback may see a later redirect hop) */
   char canary[PL_CANARY_LEN + 1];
 };
 
@@ -847,13 +854,14 @@ static void sense_cb(struct dast_engine *eng, const struct dast_request *req,
                      const struct dast_response *resp, void *ud)
 {
   (void)eng;
+  (void)req;
   struct sense *sn = ud;
   struct pl_ep *es = sn->es;
   es->running--;
   if(resp->err == DAST_ECANCEL) es->cancelled = true;
   /* logged out: not inert (every check probes it), nothing to resend */
   bool out = !resp->err &&
-             pl_session_check(es->a, req->url, resp, sn->epoch, es->orig->url, NULL, NULL);
+             pl_session_check(es->a, sn->url, resp, sn->epoch, es->orig->url, NULL, NULL);
   if(!resp->err && !out && resp->status == es->base[0].status && !shows(resp, sn->canary)) {
     struct pl_tokens t;
     pl_tokens_make(&t, resp->body, resp->body_len, NULL, 0);
@@ -870,6 +878,7 @@ static void sense_cb(struct dast_engine *eng, const struct dast_request *req,
     }
     pl_tokens_free(&t);
   }
+  free(sn->url);
   free(sn);
   if(--es->sensing) return;
   if(es->cancelled) ep_maybe_done(es);
@@ -925,6 +934,10 @@ static bool sense_send(struct pl_ep *es, size_t i, struct dast_rng *rng)
                            .max_redirects = a->cfg->max_redirects, .priority = 2,
                            .flags = es->own ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY};
   e = dast_engine_submit(a->eng, &r, sense_cb, sn);
+  if(!e) {
+    sn->url = b.url; /* taken */
+    b.url = NULL;
+  }
   dast_built_free(&b);
   if(e) {
     free(sn);
@@ -1014,9 +1027,10 @@ static void base_cb(struct dast_engine *eng, const struct dast_request *req,
                     const struct dast_response *resp, void *ud)
 {
   (void)eng;
+  (void)req; /* may be a later redirect hop: es->base_url is what was sent */
   struct pl_ep *es = ud;
   enum pl_session st = resp->err == DAST_ECANCEL ? PL_SESSION_OK
-                       : pl_session_check(es->a, req->url, resp, es->base_epoch, es->orig->url,
+                       : pl_session_check(es->a, es->base_url, resp, es->base_epoch, es->orig->url,
                                           base_resend, es);
   if(st == PL_SESSION_PARKED) return; /* still out */
   es->running--;

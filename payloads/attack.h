@@ -67,15 +67,17 @@ struct dast_attack_session {
   dast_err (*relogin)(void *ud, dast_timer_cb done, void *done_ud);
   bool (*logged_in)(void *ud);
   void *ud;
+  int max_relogins;           /* 0: DAST_ATTACK_MAX_RELOGINS */
 };
 
-/* Logins the attack may start in all: past it the attack stops logging in,
- * finishes what it probes without the session, and says it gave up. */
+/* Logins the attack may start in all (unless max_relogins says fewer): past
+ * it the attack stops logging in, finishes what it probes without the
+ * session, and says it gave up. */
 #define DAST_ATTACK_MAX_RELOGINS 20
 
 /* Makes the attack notice a lost session on probe and baseline responses:
  * the job that saw it waits, one login runs for every job that noticed
- * (at most DAST_ATTACK_MAX_RELOGINS in all), then the probe is sent again.
+ * (a bounded number in all), then the probe is sent again.
  * A response that showed the logged-out state is never evidence nor a
  * baseline.  Copied; call before dast_attack_start(). */
 void dast_attack_set_session(struct dast_attack *a, const struct dast_attack_session *s);

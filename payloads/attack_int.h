@@ -85,7 +85,8 @@ struct dast_attack {
   int login_fails;         /* failed logins in a row */
   bool busy;               /* a session check or a login is running */
   bool gave_up;
-  struct pl_wait *waiting; /* parked until the running login finishes */
+  struct pl_wait *waiting; /* parked until the running check or login finishes */
+  char *check_url;         /* what the running session check fetched */
 };
 
 /* How a request parked after a logged-out answer resumes (session.c). */
@@ -160,6 +161,7 @@ struct pl_ep {
   int base_out, base_sent; /* baseline requests in flight / sent */
   unsigned own_epoch;      /* a->epoch of the session cookies copied into `own` */
   unsigned base_epoch;     /* a->epoch when the last baseline was sent */
+  char *base_url;          /* the baseline's URL as sent (callbacks may see a later hop) */
   int base_resends;        /* baselines sent again after a lost session */
   size_t ninert;           /* entries of `inert` */
   struct pl_tokens btok, dyn;

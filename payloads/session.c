@@ -20,7 +20,7 @@
  *
  * While a->busy, jobs also hold their next probe (pl_session_park) so that
  * nothing they send spoils the login.  Logins are bounded
- * (DAST_ATTACK_MAX_RELOGINS); past the bound or after PL_LOGIN_TRIES failed
+ * (sess.max_relogins, at most DAST_ATTACK_MAX_RELOGINS); past the bound or after PL_LOGIN_TRIES failed
  * logins in a row the attack gives up keeping the session (a->gave_up,
  * reported as an incomplete scan) and parked requests resume with
  * PL_RESUME_GONE.
@@ -37,7 +37,10 @@
 
 void dast_attack_set_session(struct dast_attack *a, const struct dast_attack_session *s)
 {
-  if(a && s) a->sess = *s;
+  if(!a || !s) return;
+  a->sess = *s;
+  if(a->sess.max_relogins <= 0 || a->sess.max_relogins > DAST_ATTACK_MAX_RELOGINS)
+    a->sess.max_relogins = DAST_ATTACK_MAX_RELOGINS;
 }
 
 int dast_attack_relogins(const struct dast_attack *a, bool *gave_up)
@@ -48,6 +51,8 @@ int dast_attack_relogins(const struct dast_attack *a, bool *gave_up)
 
 void pl_session_free(struct dast_attack *a)
 {
+  free(a->check_url);
+  a->check_url = NULL;
   for(struct pl_wait *w = a->waiting, *n; w; w = n) {
     n = w->next;
     free(w);
@@ -104,7 +109,7 @@ static void relogin_done(struct dast_engine *eng, void *ud);
 static bool start_login(struct dast_attack *a, dast_err *e)
 {
   *e = DAST_ELIMIT;
-  if(a->relogins >= DAST_ATTACK_MAX_RELOGINS) return false;
+  if(a->relogins >= a->sess.max_relogins) return false;
   a->busy = true;
   a->relogins++;
   *e = a->sess.relogin(a->sess.ud, relogin_done, a);
@@ -121,7 +126,7 @@ static void relogin_done(struct dast_engine *eng, void *ud)
     a->epoch++;
     a->login_fails = 0;
     DAST_LOG(DAST_LOG_INFO, "attack", "logged in again (%d of at most %d)", a->relogins,
-             DAST_ATTACK_MAX_RELOGINS);
+             a->sess.max_relogins);
     flush(a, PL_RESUME_RESEND);
     return;
   }
@@ -144,9 +149,10 @@ static void check_cb(struct dast_engine *eng, const struct dast_request *req,
     flush(a, PL_RESUME_GONE);
     return;
   }
-  if(!resp->err && !a->sess.lost(a->sess.ud, req->url, resp)) {
+  (void)req; /* may be a later redirect hop: the URL asked for is a->check_url */
+  if(!resp->err && !a->sess.lost(a->sess.ud, a->check_url, resp)) {
     DAST_LOG(DAST_LOG_DEBUG, "attack", "%s still logged in: the probe looked logged out by itself",
-             req->url);
+             a->check_url);
     flush(a, PL_RESUME_ALIVE);
     return;
   }
@@ -169,10 +175,11 @@ enum pl_session pl_session_check(struct dast_attack *a, const char *req_url,
   if(sent_epoch != a->epoch) { /* a login finished after it was sent: just resend */
     if(!dast_engine_later(a->eng, 0, flush_later, a)) return PL_SESSION_PARKED;
   } else {
-    struct dast_request r = {.url = check_url ? check_url : req_url,
-                             .max_redirects = a->cfg->max_redirects, .priority = 10,
-                             .flags = DAST_REQ_JAR_READONLY};
-    if(r.url && !dast_engine_submit(a->eng, &r, check_cb, a)) {
+    free(a->check_url);
+    a->check_url = dast_strdup(check_url ? check_url : req_url ? req_url : "");
+    struct dast_request r = {.url = a->check_url, .max_redirects = a->cfg->max_redirects,
+                             .priority = 10, .flags = DAST_REQ_JAR_READONLY};
+    if(*r.url && !dast_engine_submit(a->eng, &r, check_cb, a)) {
       a->busy = true;
       return PL_SESSION_PARKED;
     }

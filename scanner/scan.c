@@ -390,7 +390,7 @@ int dast_scan_run(const struct dast_config *cfg, struct dast_scan_ctl *ctl_in, j
   if(!incomplete && run == DAST_OK && s.attack && cfg->profile != DAST_PROFILE_PASSIVE && !s.cancelled) {
     atomic_store(&ctl->phase, DAST_PHASE_ATTACKING);
     if(cs.login_ok) {
-      struct dast_attack_session as = {sess_lost, sess_relogin, sess_logged_in, s.crawler};
+      struct dast_attack_session as = {sess_lost, sess_relogin, sess_logged_in, s.crawler, 0};
       dast_attack_set_session(s.attack, &as);
       dast_crawler_relogin_budget(s.crawler, DAST_ATTACK_MAX_RELOGINS);
     }
