@@ -637,11 +637,13 @@ static bool param_level(const struct pl_check *c)
 
 /* Timing jobs wait for the rest of the endpoint and run one at a time; so
  * does every job of a slow endpoint, which must not hold all the
- * connections to its host while quicker endpoints wait. */
+ * connections to its host while quicker endpoints wait, and of a form with
+ * a rotating anti-CSRF token: concurrent probes would spoil each other's
+ * token (a 403 for one of three boolean probes looks like a differential). */
 static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
 {
   j->hint_only = hint_only;
-  if(j->c->strategy == PL_S_TIMING || es->base_us > PL_SLOW_US) {
+  if(j->c->strategy == PL_S_TIMING || es->base_us > PL_SLOW_US || es->csrf >= 0) {
     j->snext = es->serial;
     es->serial = j;
   } else {

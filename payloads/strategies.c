@@ -32,6 +32,7 @@
 
 #define S_SAME 0.90    /* a "true" page must be this similar to the baseline */
 #define S_TT 0.90      /* the two "true" pages to each other */
+#define S_STABLE 0.98  /* baselines this similar: the page does not change by itself */
 #define S_GAP 0.04     /* "false" must be at least this much less similar, and
                         * more than the two "true" pages differ (the noise) */
 
@@ -502,7 +503,13 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
     pl_tokens_make(&j->fbtok, j->fbase.body, j->fbase.body_len, NULL, 0);
     j->fbase_set = s->status != 0;
     j->step = 0;
-    if(!j->fbase_set || bool_hopeless(j)) {
+    /* it must have drifted from the baseline (else the "true" page really
+     * differs) and the "true" page must look like it now */
+    struct pl_tokens now;
+    pl_tokens_make(&now, s->body, s->body_len, NULL, 0);
+    bool drifted = pl_similarity(&now, &j->es->btok, &j->es->dyn) < S_SAME;
+    pl_tokens_free(&now);
+    if(!j->fbase_set || !drifted || bool_hopeless(j)) {
       bool_next_pair(j);
       return;
     }
@@ -515,10 +522,13 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
     bool_next_pair(j);
     return;
   }
-  if(j->step == 0 && !j->fbase_set && s->status == base0(j)->status && bool_hopeless(j)) {
-    /* same status, different page: the page may have changed since the
-     * baseline (other probes add reviews, counters move); fetch it again
-     * once before deciding that the "true" page is not the normal one */
+  if(j->step == 0 && !j->fbase_set && j->es->stability >= S_STABLE &&
+     s->status == base0(j)->status && bool_hopeless(j)) {
+    /* same status, different page, on a page that did not change between
+     * its two baseline loads: it may have changed since (other probes add
+     * reviews, counters move); fetch it again once before deciding that
+     * the "true" page is not the normal one.  Not on pages that change by
+     * themselves: a second chance there is a second chance for noise. */
     j->fbase_set = false;
     j->step = 3;
     (void)send_tmpl(j, "$[orig]", 0);
