@@ -295,7 +295,7 @@ void pl_job_vars(struct pl_job *j)
 }
 
 /* Replaces or adds "Name: value" in a built request's header list. */
-static void set_header(struct dast_built *b, const char *name, const char *value)
+void pl_built_set_header(struct dast_built *b, const char *name, const char *value)
 {
   size_t nl = strlen(name);
   char *line = dast_aprintf("%s: %s", name, value);
@@ -426,9 +426,9 @@ static bool job_send_now(struct pl_job *j, const char *value, const char *url, i
     free(b.body);
     b.body = j->url_body ? dast_strdup(j->url_body) : NULL;
     b.body_len = j->url_body ? strlen(j->url_body) : 0;
-    if(j->url_body) set_header(&b, "Content-Type", "text/plain");
+    if(j->url_body) pl_built_set_header(&b, "Content-Type", "text/plain");
   }
-  if(j->target && !strncmp(j->target, "header:", 7) && value) set_header(&b, j->target + 7, value);
+  if(j->target && !strncmp(j->target, "header:", 7) && value) pl_built_set_header(&b, j->target + 7, value);
   if(j->target && !strcmp(j->target, "body") && value && !url) {
     /* the whole request body is the payload (its type from the check's headers) */
     free(b.body);
@@ -442,7 +442,7 @@ static bool job_send_now(struct pl_job *j, const char *value, const char *url, i
       *colon = '\0';
       const char *v = colon + 1;
       while(*v == ' ') v++;
-      set_header(&b, h, v);
+      pl_built_set_header(&b, h, v);
     }
     free(h);
   }
@@ -623,14 +623,14 @@ static char *scope_key(const struct pl_check *c, const struct dast_endpoint *ep,
 }
 
 /* File fields, submit buttons and session cookies are never probed. */
-static bool probeable(const struct dast_param *p)
+bool pl_param_probeable(const struct dast_param *p)
 {
   return !(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
                        (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))));
 }
 
 /* A check probes parameters unless it only names targets (or is files). */
-static bool param_level(const struct pl_check *c)
+bool pl_check_param_level(const struct pl_check *c)
 {
   return (c->ip_mask || !c->ntargets) && c->strategy != PL_S_FILES && c->strategy != PL_S_PUT;
 }
@@ -677,18 +677,9 @@ static void queue_jobs(struct pl_ep *es, const struct pl_check *c, long ip, cons
 
 /* Strategies that look for a visible effect of the value on the page: an
  * inert parameter of a slow page (es->inert) is not probed by them. */
-static bool needs_visible_effect(const struct pl_check *c)
+bool pl_check_visible_effect(const struct pl_check *c)
 {
   return c->strategy == PL_S_MATCH || c->strategy == PL_S_BOOLEAN;
-}
-
-/* True when `target` is a header the sensitivity probe found inert. */
-static bool header_inert(const struct pl_ep *es, const char *target)
-{
-  if(strncmp(target, "header:", 7)) return false;
-  for(size_t h = 0; h < es->ninert_hdr; h++)
-    if(!strcasecmp(es->inert_hdr[h].name, target + 7)) return es->inert_hdr[h].inert;
-  return false;
 }
 
 /* Creates the jobs of one check on one endpoint. */
@@ -722,22 +713,22 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     return;
   }
   bool any = false;
-  if(param_level(c)) {
+  if(pl_check_param_level(c)) {
     for(size_t i = 0; i < ep->nparams; i++) {
       const struct dast_param *p = &ep->params[i];
       if(c->ip_mask && !(c->ip_mask & (1u << p->kind))) continue;
-      if(!probeable(p)) continue;
+      if(!pl_param_probeable(p)) continue;
       any = true;
-      if(i < es->ninert && es->inert[i] && needs_visible_effect(c)) continue;
+      if(i < es->ninert && es->inert[i] && pl_check_visible_effect(c)) continue;
       queue_jobs(es, c, (long)i, NULL, hint_only);
     }
   }
-  if(!param_level(c) || c->ntargets) {
+  if(!pl_check_param_level(c) || c->ntargets) {
     const char *one[] = {"endpoint"};
     const char *const *targets = c->ntargets ? (const char *const *)c->targets : one;
     size_t nt = c->ntargets ? c->ntargets : 1;
     for(size_t t = 0; t < nt; t++) {
-      if(param_level(c) && needs_visible_effect(c) && header_inert(es, targets[t])) {
+      if(pl_check_param_level(c) && pl_check_visible_effect(c) && pl_sense_header_inert(es, targets[t])) {
         any = true;
         continue;
       }
@@ -749,8 +740,8 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
       any = true;
     }
   }
-  add_tested(a, c, ep, any || !param_level(c),
-             any || !param_level(c) ? NULL : "no insertion point of a kind the check covers");
+  add_tested(a, c, ep, any || !pl_check_param_level(c),
+             any || !pl_check_param_level(c) ? NULL : "no insertion point of a kind the check covers");
 }
 
 static void ep_jobs(struct pl_ep *es)
@@ -825,147 +816,10 @@ static void ep_ready(struct pl_ep *es)
   ep_next(a);
 }
 
-/* ---- sensitivity of a slow endpoint's parameters ----
- * Every probe of a slow endpoint holds one of the host's few connections
- * for as long as the page takes.  Before its jobs are made, each parameter
- * gets one probe with a random canary: when the page comes back with the
- * baseline's status, as similar to the baseline as the baselines are to
- * each other, and without the canary anywhere (body or headers), the value
- * has no visible effect there and the checks that look for one (match,
- * boolean) skip it; timing and out-of-band checks still run. */
-struct sense {
-  struct pl_ep *es;
-  size_t i;          /* parameter index, or PL_SENSE_HDR + index into es->inert_hdr */
-  unsigned epoch;    /* a->epoch when sent */
-  char *url;         /* as sent (the callback may see a later redirect hop) */
-  char canary[PL_CANARY_LEN + 1];
-};
-
-#define PL_SENSE_HDR ((size_t)1 << 30)
-
-static bool shows(const struct dast_response *r, const char *canary)
+void pl_ep_sensed(struct pl_ep *es)
 {
-  size_t n = strlen(canary);
-  if(r->body && dast_memmem(r->body, r->body_len, canary, n)) return true;
-  for(size_t i = 0; i < r->nheaders; i++)
-    if(r->headers[i].value && strstr(r->headers[i].value, canary)) return true;
-  return false;
-}
-
-static void sense_cb(struct dast_engine *eng, const struct dast_request *req,
-                     const struct dast_response *resp, void *ud)
-{
-  (void)eng;
-  (void)req;
-  struct sense *sn = ud;
-  struct pl_ep *es = sn->es;
-  es->running--;
-  if(resp->err == DAST_ECANCEL) es->cancelled = true;
-  /* logged out: not inert (every check probes it), nothing to resend */
-  bool out = !resp->err &&
-             pl_session_check(es->a, sn->url, resp, sn->epoch, es->orig->url, NULL, NULL);
-  if(!resp->err && !out && resp->status == es->base[0].status && !shows(resp, sn->canary)) {
-    struct pl_tokens t;
-    pl_tokens_make(&t, resp->body, resp->body_len, NULL, 0);
-    double need = es->stability < 0.98 ? es->stability : 0.98;
-    if(pl_similarity(&t, &es->btok, &es->dyn) >= need) {
-      bool hdr = sn->i >= PL_SENSE_HDR;
-      if(hdr) es->inert_hdr[sn->i - PL_SENSE_HDR].inert = true;
-      else es->inert[sn->i] = 1;
-      DAST_LOG(DAST_LOG_INFO, "attack", "%s %s: %s '%s' leaves this slow page (%.1fs) as it is: "
-               "only blind checks probe it", es->ep->method, es->ep->tmpl ? es->ep->tmpl : es->ep->url,
-               hdr ? "header" : "parameter",
-               hdr ? es->inert_hdr[sn->i - PL_SENSE_HDR].name : es->ep->params[sn->i].name,
-               (double)es->base_us / 1e6);
-    }
-    pl_tokens_free(&t);
-  }
-  free(sn->url);
-  free(sn);
-  if(--es->sensing) return;
   if(es->cancelled) ep_maybe_done(es);
   else ep_ready(es);
-}
-
-/* Header targets of checks that probe parameters for a visible effect
- * (e.g. an SQL error through User-Agent): sensed like parameters.  Checks
- * that only name headers (shellshock, CORS, host) are not affected. */
-static void sense_headers(struct pl_ep *es)
-{
-  const struct dast_checks *cs = es->a->checks;
-  for(size_t k = 0; k < cs->n; k++) {
-    const struct pl_check *c = cs->v[k];
-    if(c->passive || !needs_visible_effect(c) || !param_level(c)) continue;
-    for(size_t t = 0; t < c->ntargets; t++) {
-      const char *name = c->targets[t];
-      if(strncmp(name, "header:", 7)) continue;
-      name += 7;
-      bool dup = false;
-      for(size_t h = 0; h < es->ninert_hdr; h++) dup |= !strcasecmp(es->inert_hdr[h].name, name);
-      if(dup || es->ninert_hdr >= PL_SENSE_HEADERS) continue;
-      es->inert_hdr[es->ninert_hdr].name = name;
-      es->inert_hdr[es->ninert_hdr++].inert = false;
-    }
-  }
-}
-
-static bool sense_send(struct pl_ep *es, size_t i, struct dast_rng *rng)
-{
-  struct dast_attack *a = es->a;
-  const struct dast_endpoint *ep = es->ep;
-  struct pl_vars v;
-  pl_vars_fresh(&v, rng);
-  pl_session_refresh_own(es);
-  /* the canary with the characters that break out of quoted contexts: a
-   * value that reaches SQL, a shell or a template unescaped shows */
-  char *value = dast_aprintf("%s'\"`\\", v.canary);
-  struct dast_built b;
-  bool hdr = i >= PL_SENSE_HDR;
-  dast_err e = dast_endpoint_build(ep, hdr ? -1 : (long)i, hdr ? NULL : value, false, &b);
-  if(!e && hdr) set_header(&b, es->inert_hdr[i - PL_SENSE_HDR].name, value);
-  free(value);
-  if(e) return false;
-  struct sense *sn = dast_calloc(1, sizeof(*sn));
-  sn->es = es;
-  sn->i = i;
-  sn->epoch = a->epoch;
-  memcpy(sn->canary, v.canary, sizeof(sn->canary));
-  struct dast_request r = {.method = b.method, .url = b.url,
-                           .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
-                           .body = b.body, .body_len = b.body_len,
-                           .max_redirects = a->cfg->max_redirects, .priority = 2,
-                           .flags = es->own ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY};
-  e = dast_engine_submit(a->eng, &r, sense_cb, sn);
-  if(!e) {
-    sn->url = b.url; /* taken */
-    b.url = NULL;
-  }
-  dast_built_free(&b);
-  if(e) {
-    free(sn);
-    return false;
-  }
-  es->running++;
-  es->sensing++;
-  return true;
-}
-
-/* Sends the sensitivity probes; false when none was sent. */
-static bool sense_start(struct pl_ep *es)
-{
-  const struct dast_endpoint *ep = es->ep;
-  struct dast_attack *a = es->a;
-  es->inert = dast_calloc(ep->nparams ? ep->nparams : 1, 1);
-  es->ninert = ep->nparams;
-  sense_headers(es);
-  char *id = dast_aprintf("sense|%s|%s", ep->method, ep->tmpl ? ep->tmpl : ep->url);
-  struct dast_rng rng;
-  dast_rng_seed(&rng, (a->cfg->seed_set ? a->cfg->seed : 0x64617374ULL) ^ dast_hash64(id, strlen(id), 0));
-  free(id);
-  for(size_t i = 0; i < ep->nparams; i++)
-    if(probeable(&ep->params[i])) (void)sense_send(es, i, &rng);
-  for(size_t h = 0; h < es->ninert_hdr; h++) (void)sense_send(es, PL_SENSE_HDR + h, &rng);
-  return es->sensing > 0;
 }
 
 static void base_done(struct pl_ep *es)
@@ -981,7 +835,7 @@ static void base_done(struct pl_ep *es)
   es->stability = pl_similarity(&es->btok, &t1, NULL);
   pl_tokens_dynamic(&es->dyn, &es->btok, &t1);
   pl_tokens_free(&t1);
-  if(es->base_us > PL_EXPENSIVE_US && es->csrf < 0 && sense_start(es)) return;
+  if(es->base_us > PL_EXPENSIVE_US && es->csrf < 0 && pl_sense_start(es)) return;
   ep_ready(es);
 }
 

@@ -211,7 +211,25 @@ void pl_session_refresh_own(struct pl_ep *es);
 /* Frees parked retries without running them (the attack is being freed). */
 void pl_session_free(struct dast_attack *a);
 
+/* sense.c */
+/* Sends the sensitivity probes of a slow endpoint (fills es->inert and
+ * es->inert_hdr); false when none was sent.  When the last one is back,
+ * pl_ep_sensed(es) runs. */
+bool pl_sense_start(struct pl_ep *es);
+/* True when `target` ("header:Name") is a header the probe found inert. */
+bool pl_sense_header_inert(const struct pl_ep *es, const char *target);
+
 /* attack.c */
+/* The endpoint's sensitivity probes are back: it waits for its jobs. */
+void pl_ep_sensed(struct pl_ep *es);
+/* File fields, submit buttons and session cookies are never probed. */
+bool pl_param_probeable(const struct dast_param *p);
+/* A check probes parameters unless it only names targets (or is files). */
+bool pl_check_param_level(const struct pl_check *c);
+/* The check looks for a visible effect of the value (match, boolean). */
+bool pl_check_visible_effect(const struct pl_check *c);
+/* Replaces or adds "Name: value" in a built request's header list. */
+void pl_built_set_header(struct dast_built *b, const char *name, const char *value);
 /* Sends one probe for the job: value into its insertion point (or target
  * header), plus the check's headers/method.  When `url` is not NULL it is
  * requested instead (files).  Returns false when nothing was sent (the
