@@ -78,10 +78,13 @@ char *dast_crawler_summary(const struct dast_crawler *c);
 size_t dast_crawler_skipped(const struct dast_crawler *c, const char *const **urls,
                             const char *const **reasons);
 
-/* For the attack engine: does this response mean the session was lost
- * (redirect to the login URL, logged-out marker, logged-in marker missing
- * on a page that had it)?  Always false without cfg->login_url. */
-bool dast_crawler_session_lost(const struct dast_crawler *c, const struct dast_response *resp);
+/* For the attack engine: does this response to `req_url` (may be NULL:
+ * resp->final_url stands for it) mean the session was lost (redirect to
+ * the login URL, logged-out marker, logged-in marker missing on a page
+ * that had it)?  Always false without cfg->login_url, and for requests to
+ * the login URL's own path. */
+bool dast_crawler_session_lost(const struct dast_crawler *c, const char *req_url,
+                               const struct dast_response *resp);
 
 /* Starts a new login in the background (no-op when one is running, when
  * login isn't configured, or after the relogin bound).  `done` (may be
@@ -90,5 +93,8 @@ bool dast_crawler_session_lost(const struct dast_crawler *c, const struct dast_r
  * bound, DAST_EINVAL without login configuration. */
 dast_err dast_crawler_relogin(struct dast_crawler *c, dast_timer_cb done, void *ud) DAST_WUR;
 bool dast_crawler_logged_in(const struct dast_crawler *c);
+/* Gives dast_crawler_relogin() a fresh bound of `n` more logins from now
+ * on (the attack phase's own, whatever the crawl used of its bound). */
+void dast_crawler_relogin_budget(struct dast_crawler *c, int n);
 
 #endif

@@ -87,6 +87,7 @@ struct dast_crawler {
   bool had_login;               /* a login succeeded once: there is a session to lose */
   struct dast__hset marker_tmpl; /* templates whose pages showed logged_in_regex */
   int logins;
+  int max_logins;               /* logins allowed in all (the first included) */
   struct dast__item **waiting;  /* requests to retry after the login */
   size_t nwaiting, waiting_alloc;
   dast_timer_cb login_done;

@@ -10,7 +10,8 @@
  * without either regex — the answer shows no password field any more.
  * While a login runs the crawler submits nothing new (login_busy); pages
  * that come back logged out are parked in `waiting` and re-queued when it
- * finishes.  Logins are bounded by 1 + DAST__MAX_RELOGINS.  A lost session
+ * finishes.  Logins are bounded by 1 + DAST__MAX_RELOGINS (max_logins; the
+ * attack phase sets its own bound with dast_crawler_relogin_budget()).  A lost session
  * shows as a redirect to the login URL, a logged_out_regex match, or a 200
  * page of a template that showed logged_in_regex before and no longer does
  * (marker_tmpl, learnt while logged in), or — once any page showed the
@@ -47,6 +48,7 @@ dast_err dast__login_init(struct dast_crawler *c, char *errbuf, size_t errlen)
 {
   const struct dast_config *cfg = c->cfg;
   dast_err e = DAST_OK;
+  c->max_logins = 1 + DAST__MAX_RELOGINS;
   if(cfg->logged_in_regex)
     e = dast_re_compile(cfg->logged_in_regex, 0, &c->logged_in, errbuf, errlen);
   if(!e && cfg->logged_out_regex)
@@ -226,7 +228,7 @@ static void on_login_page(struct dast_engine *eng, const struct dast_request *re
 
 void dast__login_start(struct dast_crawler *c)
 {
-  if(!c->cfg->login_url || c->login_busy || c->logins >= 1 + DAST__MAX_RELOGINS) return;
+  if(!c->cfg->login_url || c->login_busy || c->logins >= c->max_logins) return;
   c->login_busy = true;
   c->login_attempted = true;
   c->logins++;
@@ -283,14 +285,15 @@ bool dast__login_lost(const struct dast_crawler *c, const char *req_url,
   return lost(c, req_url, resp);
 }
 
-bool dast_crawler_session_lost(const struct dast_crawler *c, const struct dast_response *resp)
+bool dast_crawler_session_lost(const struct dast_crawler *c, const char *req_url,
+                               const struct dast_response *resp)
 {
-  return c && resp && lost(c, NULL, resp);
+  return c && resp && lost(c, req_url, resp);
 }
 
 bool dast__login_park(struct dast_crawler *c, struct dast__item *it)
 {
-  if(c->logins >= 1 + DAST__MAX_RELOGINS && !c->login_busy) return false;
+  if(c->logins >= c->max_logins && !c->login_busy) return false;
   if(c->nwaiting == c->waiting_alloc) {
     c->waiting_alloc = c->waiting_alloc ? c->waiting_alloc * 2 : 16;
     c->waiting = dast_realloc(c->waiting, c->waiting_alloc * sizeof(*c->waiting));
@@ -306,7 +309,7 @@ bool dast__login_park(struct dast_crawler *c, struct dast__item *it)
 dast_err dast_crawler_relogin(struct dast_crawler *c, dast_timer_cb done, void *ud)
 {
   if(!c || !c->cfg->login_url) return DAST_EINVAL;
-  if(!c->login_busy && c->logins >= 1 + DAST__MAX_RELOGINS) return DAST_ELIMIT;
+  if(!c->login_busy && c->logins >= c->max_logins) return DAST_ELIMIT;
   c->login_done = done;
   c->login_done_ud = ud;
   if(!c->login_busy) dast__login_start(c);
@@ -316,4 +319,9 @@ dast_err dast_crawler_relogin(struct dast_crawler *c, dast_timer_cb done, void *
 bool dast_crawler_logged_in(const struct dast_crawler *c)
 {
   return c && c->login_ok && !c->login_busy;
+}
+
+void dast_crawler_relogin_budget(struct dast_crawler *c, int n)
+{
+  if(c) c->max_logins = c->logins + (n > 0 ? n : 0);
 }

@@ -1,30 +1,44 @@
 /* attack.c — the attack scheduler.
  *
- * dast_attack_start() keeps a small window of endpoints in flight
- * (a->window).  For each endpoint (struct pl_ep) it first fetches the
- * endpoint twice as crawled — the baseline: content type, latency, and the
- * page's own dynamic parts — then creates one job per (check x insertion
- * point) the check applies to, or per endpoint-level target (deduplicated
- * per template, directory or origin as the check's scope says).  Jobs run
- * concurrently, one request at a time each; timing jobs run one after the
- * other once the rest of the endpoint is done so they do not measure each
- * other.  When an endpoint's last job ends it is freed and the next one
- * starts.  When all are done pl_post_start() runs the stored-XSS replay and
- * collects out-of-band hits.
+ * Endpoints (struct pl_ep) go through three stages.  Up to PL_LOOKAHEAD
+ * beyond the window are fetched as crawled — the baseline, twice at once:
+ * content type, latency, and the page's own dynamic parts.  A slow one
+ * (baseline over PL_EXPENSIVE_US) then gets one sensitivity probe per
+ * parameter (sense_start).  Ready endpoints wait in a->ready, slow ones
+ * first, for one of the a->window places; there one job is made per
+ * (check x insertion point) the check applies to — split per payload or
+ * pair for match and boolean checks so that independent probes run side
+ * by side — or per endpoint-level target (deduplicated per template,
+ * directory or origin as the check's scope says).  Timing jobs run one
+ * after the other once the rest of the endpoint is done so they do not
+ * measure each other.  Endpoints of the login URL go last.  When an
+ * endpoint's last job ends it is freed and the next one starts.  When all
+ * are done pl_post_start() runs the stored-XSS replay and collects
+ * out-of-band hits.
+ *
+ * Request order in the engine: baselines and sensitivity probes first
+ * (priority 2), then a job's follow-up probes and chain jobs (1), then the
+ * single probes of split jobs (0), so a slow endpoint costs a few round
+ * trips, not one per probe.  Responses that show a lost session go to
+ * session.c first and are never evidence.
  *
  * Every decision is made in engine callbacks; nothing blocks.  All random
  * values come from per-job generators seeded from cfg->seed and the job's
- * identity (check, method, template, insertion point), so a --seed rerun
- * sends the same values whatever order responses arrive in.  One finding per
- * (check, method, template, insertion point): findings are keyed by their
- * fingerprint and the most confident one is kept. */
+ * identity (check, method, template, insertion point, part), so a --seed
+ * rerun sends the same values whatever order responses arrive in.  One
+ * finding per (check, method, template, insertion point): findings are
+ * keyed by their fingerprint; the most confident one is kept, ties broken
+ * by a fixed order (finding_better). */
 #include "payloads/attack_int.h"
+
+#include "scanner/engine/url.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define PL_WINDOW 8
+#define PL_WINDOW 8     /* endpoints whose jobs run at once */
+#define PL_LOOKAHEAD 32 /* more endpoints whose baselines are fetched ahead */
 #define PL_BASE_CAP (1u << 20)
 #define PL_MAX_COOKIE_POINTS 8
 #define PL_SLOW_US 4000000u /* a baseline slower than this: one probe at a time */
@@ -33,11 +47,28 @@ static void ep_next(struct dast_attack *a);
 
 /* ---- findings and tested records ---- */
 
+static int strcmp_null(const char *x, const char *y)
+{
+  return x && y ? strcmp(x, y) : (x != NULL) - (y != NULL);
+}
+
+/* Which of two findings with one fingerprint is kept: the more confident,
+ * then a fixed order on what they show, so that jobs finishing in another
+ * order (probes of one check run side by side) report the same one. */
+static bool finding_better(const struct dast_finding *f, const struct dast_finding *g)
+{
+  if(f->confidence != g->confidence) return f->confidence > g->confidence;
+  int d = strcmp_null(f->url, g->url);
+  if(!d) d = strcmp_null(f->payload, g->payload);
+  if(!d) d = strcmp_null(f->evidence, g->evidence);
+  return d < 0;
+}
+
 void pl_attack_add_finding(struct dast_attack *a, struct dast_finding *f)
 {
   for(size_t i = 0; i < a->nfindings; i++) {
     if(strcmp(a->findings[i]->fingerprint, f->fingerprint)) continue;
-    if(f->confidence > a->findings[i]->confidence) {
+    if(finding_better(f, a->findings[i])) {
       dast_finding_free(a->findings[i]);
       a->findings[i] = f;
     } else {
@@ -167,6 +198,8 @@ void dast_attack_free(struct dast_attack *a)
     free(a->oobw[i].url);
   }
   free(a->oobw);
+  free(a->order);
+  pl_session_free(a);
   pl_passive_free(a->passive);
   free(a);
 }
@@ -206,6 +239,29 @@ size_t dast_attack_tested(const struct dast_attack *a, const struct dast_tested 
 
 /* ---- sending ---- */
 
+/* The job's last probe came back logged out.  Sent again once the session
+ * is back; dropped when the session was fine all along (the probe itself
+ * looked logged out), when it logged us out again after a resend (the probe
+ * ends the session itself), or when the session is gone: its answer says
+ * nothing, and the job ends. */
+static void job_resend(void *ud, enum pl_resume how)
+{
+  struct pl_job *j = ud;
+  if(how != PL_RESUME_RESEND || j->resent) {
+    DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: probe dropped: %s", j->c->id,
+             how == PL_RESUME_GONE ? "no session" : "it looks logged out by itself");
+    pl_job_finish(j);
+    return;
+  }
+  j->resending = true;
+  char *value = j->last_value, *url = j->last_url; /* pl_job_send replaces them */
+  j->last_value = j->last_url = NULL;
+  bool sent = pl_job_send(j, value, url, j->last_timeout);
+  free(value);
+  free(url);
+  if(!sent) pl_job_finish(j);
+}
+
 static void job_cb(struct dast_engine *eng, const struct dast_request *req,
                    const struct dast_response *resp, void *ud)
 {
@@ -214,6 +270,12 @@ static void job_cb(struct dast_engine *eng, const struct dast_request *req,
   if(resp->err == DAST_ECANCEL) {
     pl_job_finish(j);
     return;
+  }
+  switch(pl_session_check(j->es->a, j->sent.url ? j->sent.url : req->url, resp, j->epoch,
+                          j->es->orig->url, job_resend, j)) {
+  case PL_SESSION_OK: break;
+  case PL_SESSION_PARKED: return;
+  case PL_SESSION_GONE: pl_job_finish(j); return;
   }
   pl_strategy_resp(j, req, resp);
 }
@@ -234,7 +296,7 @@ void pl_job_vars(struct pl_job *j)
 }
 
 /* Replaces or adds "Name: value" in a built request's header list. */
-static void set_header(struct dast_built *b, const char *name, const char *value)
+void pl_built_set_header(struct dast_built *b, const char *name, const char *value)
 {
   size_t nl = strlen(name);
   char *line = dast_aprintf("%s: %s", name, value);
@@ -247,6 +309,9 @@ static void set_header(struct dast_built *b, const char *name, const char *value
   b->headers = dast_realloc(b->headers, (b->nheaders + 1) * sizeof(char *));
   b->headers[b->nheaders++] = line;
 }
+
+static bool job_send_now(struct pl_job *j, const char *value, const char *url, int timeout_ms);
+static void job_send_later(void *ud, enum pl_resume how);
 
 /* ---- anti-CSRF token refresh ----
  * Before a request of an endpoint with a token field, its form page is
@@ -312,6 +377,35 @@ static void job_refreshed(struct pl_ep *es, void *ud, bool ok)
 
 bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeout_ms)
 {
+  if(!j->refreshed) {
+    /* remembered so that a probe answered logged out can be sent again */
+    char *lv = value ? dast_strdup(value) : NULL, *lu = url ? dast_strdup(url) : NULL;
+    free(j->last_value);
+    free(j->last_url);
+    j->last_value = lv;
+    j->last_url = lu;
+    j->last_timeout = timeout_ms;
+    j->resent = j->resending;
+    j->resending = false;
+    if(j->es->a->busy) { /* held until the session check or login is done */
+      pl_session_park(j->es->a, job_send_later, j);
+      return true;
+    }
+  }
+  return job_send_now(j, value, url, timeout_ms);
+}
+
+/* A probe held while a login ran: sent now, or the job ends. */
+static void job_send_later(void *ud, enum pl_resume how)
+{
+  struct pl_job *j = ud;
+  if(how == PL_RESUME_GONE || !job_send_now(j, j->last_value, j->last_url, j->last_timeout))
+    pl_job_finish(j);
+}
+
+static bool job_send_now(struct pl_job *j, const char *value, const char *url, int timeout_ms)
+{
+  pl_session_refresh_own(j->es);
   if(!j->refreshed && !url && j->es->csrf >= 0 && j->es->csrf != j->ip) {
     free(j->pend_value);
     free(j->pend_url);
@@ -333,9 +427,9 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
     free(b.body);
     b.body = j->url_body ? dast_strdup(j->url_body) : NULL;
     b.body_len = j->url_body ? strlen(j->url_body) : 0;
-    if(j->url_body) set_header(&b, "Content-Type", "text/plain");
+    if(j->url_body) pl_built_set_header(&b, "Content-Type", "text/plain");
   }
-  if(j->target && !strncmp(j->target, "header:", 7) && value) set_header(&b, j->target + 7, value);
+  if(j->target && !strncmp(j->target, "header:", 7) && value) pl_built_set_header(&b, j->target + 7, value);
   if(j->target && !strcmp(j->target, "body") && value && !url) {
     /* the whole request body is the payload (its type from the check's headers) */
     free(b.body);
@@ -349,7 +443,7 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
       *colon = '\0';
       const char *v = colon + 1;
       while(*v == ' ') v++;
-      set_header(&b, h, v);
+      pl_built_set_header(&b, h, v);
     }
     free(h);
   }
@@ -367,15 +461,22 @@ bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeo
   req.body_len = b.body_len;
   req.max_redirects = c->follow >= 0 ? c->follow : a->cfg->max_redirects;
   req.timeout_ms = timeout_ms;
+  /* a job's later probes, and the first of a job that is a chain, go before
+   * the single probes of split jobs: chains finish instead of queueing
+   * behind every new job at each step */
+  req.priority = j->sent.url || j->part < 0 ? 1 : 0;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
   if(j->es->own && j->es->csrf < 0 && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
   else req.flags |= DAST_REQ_JAR_READONLY; /* a probe must not change the session */
+  j->epoch = a->epoch;
   dast_err e = dast_engine_submit(a->eng, &req, job_cb, j);
   if(e) {
     dast_built_free(&b);
     DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: probe not sent: %s", c->id, dast_strerror(e));
     return false;
   }
+  DAST_LOG(DAST_LOG_DEBUG, "attack", "probe %s %s %s [%s]", c->id, b.method, b.url,
+           j->ip >= 0 ? j->es->ep->params[j->ip].name : j->target ? j->target : "-");
   dast_built_free(&j->sent);
   j->sent = b; /* what we sent, for the evidence: the engine's request may be a later hop */
   return true;
@@ -388,11 +489,15 @@ static void ep_free(struct pl_ep *es)
   for(struct pl_job *j = es->all, *n; j; j = n) {
     n = j->next;
     for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
+    pl_subject_free(&j->fbase);
+    pl_tokens_free(&j->fbtok);
     dast_finding_free(j->best);
     dast_built_free(&j->sent);
     dast_built_free(&j->planted);
     free(j->pend_value);
     free(j->pend_url);
+    free(j->last_value);
+    free(j->last_url);
     free(j->put_first);
     free(j->note);
     free(j->orig_copy);
@@ -404,6 +509,8 @@ static void ep_free(struct pl_ep *es)
   pl_subject_free(&es->base[1]);
   pl_tokens_free(&es->btok);
   pl_tokens_free(&es->dyn);
+  free(es->base_url);
+  free(es->inert);
   free(es);
 }
 
@@ -428,6 +535,7 @@ static void ep_maybe_done(struct pl_ep *es)
   es->creating = false;
   if(es->running || es->serial) return;
   struct dast_attack *a = es->a;
+  if(es->started) a->active--;
   ep_free(es);
   a->in_flight--;
   ep_next(a);
@@ -447,16 +555,17 @@ void pl_job_finish(struct pl_job *j)
 }
 
 static struct pl_job *job_new(struct pl_ep *es, const struct pl_check *c, long ip,
-                              const char *target)
+                              const char *target, long part)
 {
   struct pl_job *j = dast_calloc(1, sizeof(*j));
   j->es = es;
   j->c = c;
   j->ip = ip;
   j->target = target;
-  char *id = dast_aprintf("%s|%s|%s|%ld|%s|%s", c->id, es->orig->method,
+  j->part = part;
+  char *id = dast_aprintf("%s|%s|%s|%ld|%s|%s|%ld", c->id, es->orig->method,
                           es->orig->tmpl ? es->orig->tmpl : es->orig->url, ip,
-                          ip >= 0 ? es->ep->params[ip].name : "", target ? target : "");
+                          ip >= 0 ? es->ep->params[ip].name : "", target ? target : "", part);
   uint64_t seed = es->a->cfg->seed_set ? es->a->cfg->seed : 0x64617374ULL;
   dast_rng_seed(&j->rng, seed ^ dast_hash64(id, strlen(id), 0));
   free(id);
@@ -514,19 +623,24 @@ static char *scope_key(const struct pl_check *c, const struct dast_endpoint *ep,
   return dast_aprintf("%s|%s|%s|%s", c->id, target, ep->method, tmpl);
 }
 
+/* File fields, submit buttons and session cookies are never probed. */
+bool pl_param_probeable(const struct dast_param *p)
+{
+  return !(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
+                       (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))));
+}
+
 /* A check probes parameters unless it only names targets (or is files). */
-static bool param_level(const struct pl_check *c)
+bool pl_check_param_level(const struct pl_check *c)
 {
   return (c->ip_mask || !c->ntargets) && c->strategy != PL_S_FILES && c->strategy != PL_S_PUT;
 }
 
 /* Timing jobs wait for the rest of the endpoint and run one at a time; so
  * does every job of a slow endpoint, which must not hold all the
- * connections to its host while quicker endpoints wait, and every job of a
- * form with a rotating anti-CSRF token: the token is one value per session,
- * so a job fetching a fresh one would void the token another job is about
- * to send, and the 403 that follows would look like the application's
- * answer to the payload. */
+ * connections to its host while quicker endpoints wait, and of a form with
+ * a rotating anti-CSRF token: concurrent probes would spoil each other's
+ * token (a 403 for one of three boolean probes looks like a differential). */
 static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
 {
   j->hint_only = hint_only;
@@ -536,6 +650,37 @@ static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
   } else {
     job_run(j);
   }
+}
+
+/* How many independent jobs a check's probes of one point split into: the
+ * payloads of a match check and the pairs of a boolean one do not depend
+ * on each other, so each gets its own job and they run side by side (a
+ * slow page then costs a few round trips, not one per payload).  Not on a
+ * form with a rotating anti-CSRF token: its probes share one token. */
+static size_t job_parts(const struct pl_ep *es, const struct pl_check *c)
+{
+  if(es->csrf >= 0) return 0;
+  if(c->strategy == PL_S_MATCH && c->npayloads > 1) return c->npayloads;
+  if(c->strategy == PL_S_BOOLEAN && c->npairs > 1) return c->npairs;
+  return 0;
+}
+
+static void queue_jobs(struct pl_ep *es, const struct pl_check *c, long ip, const char *target,
+                       bool hint_only)
+{
+  size_t n = job_parts(es, c);
+  if(!n) {
+    queue_job(es, job_new(es, c, ip, target, -1), hint_only);
+    return;
+  }
+  for(size_t k = 0; k < n; k++) queue_job(es, job_new(es, c, ip, target, (long)k), hint_only);
+}
+
+/* Strategies that look for a visible effect of the value on the page: an
+ * inert parameter of a slow page (es->inert) is not probed by them. */
+bool pl_check_visible_effect(const struct pl_check *c)
+{
+  return c->strategy == PL_S_MATCH || c->strategy == PL_S_BOOLEAN;
 }
 
 /* Creates the jobs of one check on one endpoint. */
@@ -565,33 +710,36 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     return;
   }
   bool any = false;
-  if(param_level(c)) {
+  if(pl_check_param_level(c)) {
     for(size_t i = 0; i < ep->nparams; i++) {
       const struct dast_param *p = &ep->params[i];
       if(c->ip_mask && !(c->ip_mask & (1u << p->kind))) continue;
       if(c->values_xml && !pl_param_xml(ep, (long)i)) continue;
-      if(p->type && (!strcmp(p->type, "file") || !strcmp(p->type, "submit") ||
-                     (p->kind == DAST_IP_COOKIE && !strcmp(p->type, "session"))))
-        continue;
-      queue_job(es, job_new(es, c, (long)i, NULL), hint_only);
+      if(!pl_param_probeable(p)) continue;
       any = true;
+      if(i < es->ninert && es->inert[i] && pl_check_visible_effect(c)) continue;
+      queue_jobs(es, c, (long)i, NULL, hint_only);
     }
   }
-  if(!param_level(c) || c->ntargets) {
+  if(!pl_check_param_level(c) || c->ntargets) {
     const char *one[] = {"endpoint"};
     const char *const *targets = c->ntargets ? (const char *const *)c->targets : one;
     size_t nt = c->ntargets ? c->ntargets : 1;
     for(size_t t = 0; t < nt; t++) {
+      if(pl_check_param_level(c) && pl_check_visible_effect(c) && pl_sense_header_inert(es, targets[t])) {
+        any = true;
+        continue;
+      }
       char *key = scope_key(c, ep, targets[t]);
       bool first = seen_once(a, key);
       free(key);
       if(!first) continue;
-      queue_job(es, job_new(es, c, -1, targets[t]), hint_only);
+      queue_jobs(es, c, -1, targets[t], hint_only);
       any = true;
     }
   }
-  add_tested(a, c, ep, any || !param_level(c),
-             any || !param_level(c) ? NULL : "no insertion point of a kind the check covers");
+  add_tested(a, c, ep, any || !pl_check_param_level(c),
+             any || !pl_check_param_level(c) ? NULL : "no insertion point of a kind the check covers");
 }
 
 static void ep_jobs(struct pl_ep *es)
@@ -608,14 +756,21 @@ static void base_cb(struct dast_engine *eng, const struct dast_request *req,
 /* Sends one baseline request (the endpoint as crawled); false if refused. */
 static bool base_submit(struct pl_ep *es)
 {
+  pl_session_refresh_own(es);
+  es->base_epoch = es->a->epoch;
   struct dast_built b;
   if(dast_endpoint_build(es->ep, -1, NULL, false, &b)) return false;
   struct dast_request r = {.method = b.method, .url = b.url,
                            .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
                            .body = b.body, .body_len = b.body_len,
-                           .max_redirects = es->a->cfg->max_redirects,
+                           .max_redirects = es->a->cfg->max_redirects, .priority = 2,
                            .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY};
   dast_err e = dast_engine_submit(es->a->eng, &r, base_cb, es);
+  if(!e) {
+    free(es->base_url);
+    es->base_url = b.url; /* taken */
+    b.url = NULL;
+  }
   dast_built_free(&b);
   if(e) {
     DAST_LOG(DAST_LOG_DEBUG, "attack", "%s: baseline not sent: %s", es->orig->url, dast_strerror(e));
@@ -631,10 +786,38 @@ static void base_after_refresh(struct pl_ep *es, void *ud, bool ok);
 static bool base_send(struct pl_ep *es)
 {
   es->running++;
+  es->base_out++;
+  es->base_sent++;
   if(csrf_refresh(es, base_after_refresh, NULL)) return true;
   if(base_submit(es)) return true;
   es->running--;
+  es->base_out--;
   return false;
+}
+
+/* The endpoint's baseline is done: it waits for a place in the window.
+ * Slow endpoints go first, so that their probes, which hold a connection
+ * for long, overlap with the rest of the scan instead of trailing it. */
+static void ep_ready(struct pl_ep *es)
+{
+  struct dast_attack *a = es->a;
+  bool slow = es->base_us > PL_EXPENSIVE_US;
+  struct pl_ep **pp = &a->ready;
+  while(*pp) {
+    bool pslow = (*pp)->base_us > PL_EXPENSIVE_US;
+    if(slow && !pslow) break;
+    if(slow == pslow && es->index < (*pp)->index) break;
+    pp = &(*pp)->rnext;
+  }
+  es->rnext = *pp;
+  *pp = es;
+  ep_next(a);
+}
+
+void pl_ep_sensed(struct pl_ep *es)
+{
+  if(es->cancelled) ep_maybe_done(es);
+  else ep_ready(es);
 }
 
 static void base_done(struct pl_ep *es)
@@ -650,7 +833,8 @@ static void base_done(struct pl_ep *es)
   es->stability = pl_similarity(&es->btok, &t1, NULL);
   pl_tokens_dynamic(&es->dyn, &es->btok, &t1);
   pl_tokens_free(&t1);
-  ep_jobs(es);
+  if(es->base_us > PL_EXPENSIVE_US && es->csrf < 0 && pl_sense_start(es)) return;
+  ep_ready(es);
 }
 
 static void base_after_refresh(struct pl_ep *es, void *ud, bool ok)
@@ -658,32 +842,63 @@ static void base_after_refresh(struct pl_ep *es, void *ud, bool ok)
   (void)ud;
   if(ok && base_submit(es)) return;
   es->running--;
-  if(!ok || es->nbase == 0) {
+  es->base_out--;
+  if(!ok) es->cancelled = true;
+  if(es->base_out) return;
+  if(es->cancelled || es->nbase == 0) {
     ep_maybe_done(es);
     return;
   }
   base_done(es); /* the second baseline could not be sent: reuse the first */
 }
 
-static void base_cb(struct dast_engine *eng, const struct dast_request *req,
-                    const struct dast_response *resp, void *ud)
+/* After a baseline came back (or was given up): waits for the other one,
+ * then sends the second, or makes the jobs. */
+static void base_settle(struct pl_ep *es)
 {
-  (void)eng;
-  (void)req;
-  struct pl_ep *es = ud;
-  es->running--;
-  if(resp->err == DAST_ECANCEL || (resp->err && es->nbase == 0 && !resp->status)) {
+  if(es->base_out) return; /* the other baseline is still out */
+  if(es->cancelled || es->nbase == 0) {
     /* unreachable endpoint (or the budget ran out): nothing to probe */
     ep_maybe_done(es);
     return;
   }
-  struct pl_subject v;
-  pl_subject_view(&v, resp);
-  pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
-  if(resp->time_us > es->base_us) es->base_us = resp->time_us;
-  es->nbase++;
-  if(es->nbase == 1 && base_send(es)) return;
+  if(es->nbase == 1 && es->base_sent < 2 && base_send(es)) return;
   base_done(es);
+}
+
+/* A baseline came back logged out: sent again once the session is back (at
+ * most twice), else given up. */
+static void base_resend(void *ud, enum pl_resume how)
+{
+  struct pl_ep *es = ud;
+  if(how != PL_RESUME_GONE && es->base_resends++ < 2 && base_submit(es)) return;
+  es->running--;
+  es->base_out--;
+  base_settle(es);
+}
+
+static void base_cb(struct dast_engine *eng, const struct dast_request *req,
+                    const struct dast_response *resp, void *ud)
+{
+  (void)eng;
+  (void)req; /* may be a later redirect hop: es->base_url is what was sent */
+  struct pl_ep *es = ud;
+  enum pl_session st = resp->err == DAST_ECANCEL ? PL_SESSION_OK
+                       : pl_session_check(es->a, es->base_url, resp, es->base_epoch, es->orig->url,
+                                          base_resend, es);
+  if(st == PL_SESSION_PARKED) return; /* still out */
+  es->running--;
+  es->base_out--;
+  if(resp->err == DAST_ECANCEL) {
+    es->cancelled = true;
+  } else if(st == PL_SESSION_OK && !(resp->err && !resp->status) && es->nbase < 2) {
+    struct pl_subject v;
+    pl_subject_view(&v, resp);
+    pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
+    if(resp->time_us > es->base_us) es->base_us = resp->time_us;
+    es->nbase++;
+  }
+  base_settle(es);
 }
 
 /* Cookies the jar holds for the endpoint become insertion points (the
@@ -768,7 +983,7 @@ static bool password_change(const struct dast_endpoint *ep)
   return pw >= 2;
 }
 
-static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
+static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep, size_t index)
 {
   if(!a->cfg->allow_dangerous_links && password_change(ep)) {
     for(size_t i = 0; i < a->checks->n; i++)
@@ -780,6 +995,7 @@ static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
   es->a = a;
   es->ep = ep;
   es->orig = ep;
+  es->index = index;
   a->in_flight++;
   add_jar_cookies(es);
   es->csrf = pl_csrf_index(ep);
@@ -787,14 +1003,35 @@ static void ep_start(struct dast_attack *a, const struct dast_endpoint *ep)
     es->own = dast_endpoint_dup(ep);
     es->ep = es->own;
   }
-  if(!base_send(es)) ep_maybe_done(es);
+  if(!base_send(es)) {
+    ep_maybe_done(es);
+    return;
+  }
+  /* both baselines at once, unless a rotating token needs a refresh before each */
+  if(es->csrf < 0) (void)base_send(es);
 }
 
 static void ep_next(struct dast_attack *a)
 {
   if(a->in_next) return; /* the outer call's loop picks up */
   a->in_next = true;
-  while(a->in_flight < a->window && a->next_ep < a->neps) ep_start(a, a->eps[a->next_ep++]);
+  for(bool more = true; more;) {
+    more = false;
+    while(a->active < a->window && a->ready) {
+      struct pl_ep *es = a->ready;
+      a->ready = es->rnext;
+      es->started = true;
+      a->active++;
+      ep_jobs(es);
+      more = true;
+    }
+    while(a->in_flight < a->window + PL_LOOKAHEAD && a->next_ep < a->neps) {
+      if(a->next_ep == a->nfirst && a->in_flight) break; /* login forms wait for the rest */
+      size_t i = a->next_ep++;
+      ep_start(a, a->eps[a->order[i]], i);
+      more = true;
+    }
+  }
   a->in_next = false;
   if(!a->in_flight && a->next_ep >= a->neps && !a->post_started) {
     a->post_started = true;
@@ -812,6 +1049,21 @@ dast_err dast_attack_start(struct dast_attack *a, struct dast_endpoint *const *e
     a->done = true;
     return DAST_OK;
   }
+  /* endpoints of the login URL go last, once everything else is done: a
+   * login form submitted with the scan's own credentials (its baseline, or
+   * a probe of another field) logs in again and ends the scan's session */
+  a->order = dast_calloc(n ? n : 1, sizeof(*a->order));
+  char *norm = a->cfg->login_url ? dast_url_resolve(a->cfg->login_url, a->cfg->login_url) : NULL;
+  char *login = norm ? dast_url_strip_query(norm) : NULL;
+  free(norm);
+  for(int pass = 0; pass < 2; pass++) {
+    if(pass == 1) a->nfirst = a->nordered;
+    for(size_t i = 0; i < n; i++) {
+      bool is_login = login && eps[i]->url && !strcmp(eps[i]->url, login);
+      if(is_login == (pass == 1)) a->order[a->nordered++] = i;
+    }
+  }
+  free(login);
   ep_next(a);
   return DAST_OK;
 }

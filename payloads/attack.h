@@ -56,6 +56,37 @@ void dast_attack_free(struct dast_attack *a);
  * checks with strategy "oob" only run when one is attached. */
 void dast_attack_set_oob(struct dast_attack *a, struct dast_oob *oob);
 
+/* Keeping the session during the attack.  The orchestrator wires these to
+ * the crawler's login (crawl.h): `lost` says whether a response to
+ * `req_url` shows a lost session; `relogin` starts a login and runs `done`
+ * on the loop when it has finished (an error return means no login was
+ * started and `done` never runs); `logged_in` says whether the last login
+ * worked.  `ud` is passed to all three. */
+struct dast_attack_session {
+  bool (*lost)(void *ud, const char *req_url, const struct dast_response *resp);
+  dast_err (*relogin)(void *ud, dast_timer_cb done, void *done_ud);
+  bool (*logged_in)(void *ud);
+  void *ud;
+  int max_relogins;           /* 0: DAST_ATTACK_MAX_RELOGINS */
+};
+
+/* Logins the attack may start in all (unless max_relogins says fewer): past
+ * it the attack stops logging in, finishes what it probes without the
+ * session, and says it gave up. */
+#define DAST_ATTACK_MAX_RELOGINS 20
+
+/* Makes the attack notice a lost session on probe and baseline responses:
+ * the job that saw it waits, one login runs for every job that noticed
+ * (a bounded number in all), then the probe is sent again.
+ * A response that showed the logged-out state is never evidence nor a
+ * baseline.  Copied; call before dast_attack_start(). */
+void dast_attack_set_session(struct dast_attack *a, const struct dast_attack_session *s);
+
+/* Logins the attack started; *gave_up (may be NULL) is set when the bound
+ * was reached or a login failed, so that part of the authenticated area
+ * was probed without a session. */
+int dast_attack_relogins(const struct dast_attack *a, bool *gave_up);
+
 /* Passive checks: register with dast_engine_observe(eng, dast_attack_observe,
  * attack) from the start of the crawl; sees every response once.  `attack`
  * is a struct dast_attack *. */

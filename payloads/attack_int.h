@@ -2,15 +2,24 @@
  * scheduler: endpoints in flight, baselines, job creation, findings) and
  * strategies.c (one state machine per strategy).
  *
- * A job is one (check, endpoint, insertion point or target): it sends one
- * request at a time through job_send() and its strategy's `on_resp` decides
- * what to send next or calls pl_job_finish().  An endpoint state owns its
+ * A job is one (check, endpoint, insertion point or target) — or, for the
+ * match and boolean strategies, one payload / pair of it (`part`), so that
+ * the independent probes of a check run side by side: it sends one request
+ * at a time through pl_job_send() and its strategy's `on_resp` decides what
+ * to send next or calls pl_job_finish().  An endpoint state owns its
  * jobs and its two baseline responses; it is freed when its last job ends.
  * Everything runs on the engine's loop thread; no locks. */
 #ifndef DAST_ATTACK_INT_H
 #define DAST_ATTACK_INT_H
 
 #include "payloads/pl_int.h"
+
+/* An endpoint whose baseline takes longer than this cannot time a sleep
+ * apart from its own jitter, and every probe there holds a connection that
+ * long: timing is not attempted and inert parameters are not probed for
+ * visible effects. */
+#define PL_EXPENSIVE_US 1000000u
+#define PL_SENSE_HEADERS 8 /* header targets sensed per slow endpoint */
 
 struct pl_ep;
 struct pl_job;
@@ -50,7 +59,14 @@ struct dast_attack {
   struct dast_tested *tested;
   size_t ntested, atested;
   struct dast_endpoint *const *eps;
-  size_t neps, next_ep, in_flight, window;
+  size_t neps, next_ep;     /* next_ep indexes `order` */
+  size_t *order;            /* eps indexes: the login URL's endpoints last */
+  size_t nordered, nfirst;  /* order[nfirst..] are the login URL's */
+  size_t in_flight;        /* endpoints taken from eps and not freed yet */
+  size_t active;           /* of those, endpoints whose jobs run (at most window) */
+  size_t window;
+  struct pl_ep *ready;     /* baseline done, jobs not made yet: slow ones first,
+                            * then in inventory order */
   bool started, post_started, done, in_next;
   uint64_t *seen;   /* dedup keys of endpoint-level scopes (sorted insert) */
   size_t nseen, aseen;
@@ -58,7 +74,32 @@ struct dast_attack {
   size_t nplants;
   struct pl_oobwait *oobw;
   size_t noobw;
+  uint64_t oob_last_us;    /* when the last out-of-band probe was answered */
   size_t replay_next, replay_pending;
+  /* session keeping (session.c) */
+  struct dast_attack_session sess; /* lost == NULL: not configured */
+  unsigned epoch;          /* logins the attack completed: a probe sent in an
+                            * older epoch that saw a lost session is resent
+                            * without a new login */
+  int relogins;
+  int login_fails;         /* failed logins in a row */
+  bool busy;               /* a session check or a login is running */
+  bool gave_up;
+  struct pl_wait *waiting; /* parked until the running check or login finishes */
+  char *check_url;         /* what the running session check fetched */
+};
+
+/* How a request parked after a logged-out answer resumes (session.c). */
+enum pl_resume {
+  PL_RESUME_RESEND, /* logged in again (or already was since it was sent): send it again */
+  PL_RESUME_ALIVE,  /* the session is fine: the request looked logged out by itself */
+  PL_RESUME_GONE    /* the session is not coming back */
+};
+typedef void (*pl_retry_fn)(void *ud, enum pl_resume how);
+struct pl_wait {
+  pl_retry_fn retry;
+  void *ud;
+  struct pl_wait *next;
 };
 
 struct pl_job {
@@ -66,6 +107,8 @@ struct pl_job {
   const struct pl_check *c;
   long ip;                 /* parameter index, -1 for endpoint-level */
   const char *target;      /* "header:Name" / "endpoint" for endpoint-level, else NULL */
+  long part;               /* match: the one payload, boolean: the one pair it tries;
+                            * -1: all of them in order */
   const char *path;        /* files strategy: request this URL instead (owned by job) */
   char *path_own;
   int step;
@@ -79,6 +122,11 @@ struct pl_job {
   size_t nrefl, ri;
   unsigned s1, s2;
   uint64_t t1, t0;
+  unsigned bepoch;         /* boolean: a->epoch when the first of the three was sent */
+  int redo;                /* boolean: triples sent again after a relogin */
+  struct pl_subject fbase; /* boolean: a fresh load of the page as crawled, */
+  struct pl_tokens fbtok;  /* fetched when the endpoint's baseline looks stale */
+  bool fbase_set;
   struct dast_finding *best;  /* candidate finding (owned) */
   char *note;                 /* evidence text being built */
   char *orig_copy;            /* owned copy of the insertion point's value: v.orig points
@@ -93,6 +141,10 @@ struct pl_job {
   char *pend_value, *pend_url; /* a probe waiting for a fresh anti-CSRF token */
   int pend_timeout;
   bool refreshed;
+  char *last_value, *last_url; /* the last probe's arguments, to send it again */
+  int last_timeout;
+  unsigned epoch;             /* a->epoch when the last probe was sent */
+  bool resending, resent;     /* the last probe is a resend after a lost session */
   bool hint_only;             /* timing in the standard profile: needs a hint */
   struct pl_job *next;        /* every job of the endpoint */
   struct pl_job *snext;       /* serial queue */
@@ -106,17 +158,78 @@ struct pl_ep {
   long csrf;                        /* index of a rotating-token field, or -1 */
   struct pl_subject base[2];
   int nbase;
+  int base_out, base_sent; /* baseline requests in flight / sent */
+  unsigned own_epoch;      /* a->epoch of the session cookies copied into `own` */
+  unsigned base_epoch;     /* a->epoch when the last baseline was sent */
+  char *base_url;          /* the baseline's URL as sent (callbacks may see a later hop) */
+  int base_resends;        /* baselines sent again after a lost session */
+  size_t ninert;           /* entries of `inert` */
   struct pl_tokens btok, dyn;
   double stability;        /* raw similarity of the two baselines */
   uint64_t base_us;        /* slower of the two baseline times */
   const char *ctype;       /* content type of the baseline (borrowed from base[0]) */
   size_t running;          /* jobs started and not finished */
   struct pl_job *serial;   /* timing jobs waiting their turn */
+  unsigned char *inert;    /* slow endpoint: per parameter, 1 when a canary there left the
+                            * page as it was (see sense_start in attack.c), else NULL */
+  struct {
+    const char *name;      /* borrowed from a check's "header:Name" target */
+    bool inert;
+  } inert_hdr[PL_SENSE_HEADERS]; /* the same for header targets */
+  size_t ninert_hdr;
+  size_t sensing;          /* sensitivity probes in flight */
+  bool cancelled;          /* a baseline or sensitivity probe was cancelled: make no jobs */
   struct pl_job *all;      /* every job (for freeing) */
   bool creating;
+  bool started;            /* its jobs were made (counted in a->active) */
+  size_t index;            /* in the inventory */
+  struct pl_ep *rnext;     /* a->ready list */
 };
 
+
+/* session.c */
+enum pl_session { PL_SESSION_OK = 0, PL_SESSION_PARKED, PL_SESSION_GONE };
+/* Looks at a response (to `req_url`) for a lost session.  PL_SESSION_OK:
+ * not lost (or no session keeping configured).  PL_SESSION_PARKED: looks
+ * lost; `retry` (may be NULL) runs from the loop later with how it
+ * resumes: after `check_url` (NULL: req_url) was fetched to tell a lost
+ * session from a probe that only looks logged out, and a login if needed
+ * (one for every request that noticed; none when the session was renewed
+ * since the request was sent, `sent_epoch`).  PL_SESSION_GONE: lost and
+ * not to be restored; `retry` never runs.  Either way the response must
+ * not be used. */
+enum pl_session pl_session_check(struct dast_attack *a, const char *req_url,
+                                 const struct dast_response *resp, unsigned sent_epoch,
+                                 const char *check_url, pl_retry_fn retry, void *ud);
+/* Parks `retry` until the running check or login finishes (call only
+ * while a->busy). */
+void pl_session_park(struct dast_attack *a, pl_retry_fn retry, void *ud);
+/* Copies the jar's current session cookies into es->own when a login
+ * happened since they were copied (probes of `own` carry cookies
+ * explicitly). */
+void pl_session_refresh_own(struct pl_ep *es);
+/* Frees parked retries without running them (the attack is being freed). */
+void pl_session_free(struct dast_attack *a);
+
+/* sense.c */
+/* Sends the sensitivity probes of a slow endpoint (fills es->inert and
+ * es->inert_hdr); false when none was sent.  When the last one is back,
+ * pl_ep_sensed(es) runs. */
+bool pl_sense_start(struct pl_ep *es);
+/* True when `target` ("header:Name") is a header the probe found inert. */
+bool pl_sense_header_inert(const struct pl_ep *es, const char *target);
+
 /* attack.c */
+/* The endpoint's sensitivity probes are back: it waits for its jobs. */
+void pl_ep_sensed(struct pl_ep *es);
+/* File fields, submit buttons and session cookies are never probed. */
+bool pl_param_probeable(const struct dast_param *p);
+/* A check probes parameters unless it only names targets (or is files). */
+bool pl_check_param_level(const struct pl_check *c);
+/* The check looks for a visible effect of the value (match, boolean). */
+bool pl_check_visible_effect(const struct pl_check *c);
+/* Replaces or adds "Name: value" in a built request's header list. */
+void pl_built_set_header(struct dast_built *b, const char *name, const char *value);
 /* Sends one probe for the job: value into its insertion point (or target
  * header), plus the check's headers/method.  When `url` is not NULL it is
  * requested instead (files).  Returns false when nothing was sent (the

@@ -10,7 +10,8 @@
  * page fetched again: it must become markup too.
  *
  * Out-of-band: probes registered in a->oobw are looked up in the listener
- * after a grace period (PL_OOB_GRACE_MS) so late callbacks still count.
+ * once PL_OOB_GRACE_MS have passed since the last of them was answered
+ * (a->oob_last_us), so late callbacks still count.
  * A hit is a confirmed finding: the target fetched a URL only this probe
  * carried. */
 #include "payloads/attack_int.h"
@@ -61,7 +62,11 @@ static void oob_collect(struct dast_engine *eng, void *ud)
 
 static void post_finish(struct dast_attack *a)
 {
-  if(a->noobw && a->oob && !dast_engine_later(a->eng, PL_OOB_GRACE_MS, oob_collect, a)) return;
+  if(a->noobw && a->oob) {
+    uint64_t since_ms = (dast_now_us() - a->oob_last_us) / 1000;
+    unsigned wait_ms = since_ms >= PL_OOB_GRACE_MS ? 0 : PL_OOB_GRACE_MS - (unsigned)since_ms;
+    if(!dast_engine_later(a->eng, wait_ms, oob_collect, a)) return;
+  }
   a->done = true;
 }
 

@@ -2,16 +2,21 @@
  * driven by pl_strategy_start() and pl_strategy_resp() (attack.c calls them
  * from engine callbacks).  Checks name a strategy and parameterise it.
  *
- *  match      payloads in order (cheap first); a matcher hit is re-probed
- *             with fresh random values (and the check's distinct confirm
- *             payloads), then the controls must NOT match → confirmed.
+ *  match      payloads in order (cheap first; a job with a `part` tries
+ *             only that payload); a matcher hit is re-probed with fresh
+ *             random values (and the check's distinct confirm payloads),
+ *             then the controls must NOT match → confirmed.
  *  xss        a plain canary finds the reflection contexts; payloads for
  *             those contexts must become real markup in libxml2's DOM; a
  *             second canary confirms.
  *  stored-xss plants a canary per field; pl_post_start() looks for it on
  *             every GET page, then re-plants a fresh one to confirm.
  *  boolean    true/false/true compared with the baseline by similarity,
- *             holding twice with fresh numbers.
+ *             holding twice with fresh numbers, all three in one session
+ *             (no relogin in between); a pair stops as soon as no
+ *             differential is possible (bool_hopeless), and a "true" page
+ *             that differs from a stale baseline is compared with a fresh
+ *             load of the page instead.
  *  timing     sleep s1 observed, zero-sleep control not, sleep s2 observed.
  *  oob        payloads carry a unique token URL; a callback hit confirms.
  *  (files and put live in files.c)
@@ -27,6 +32,7 @@
 
 #define S_SAME 0.90    /* a "true" page must be this similar to the baseline */
 #define S_TT 0.90      /* the two "true" pages to each other */
+#define S_STABLE 0.98  /* baselines this similar: the page does not change by itself */
 #define S_GAP 0.04     /* "false" must be at least this much less similar, and
                         * more than the two "true" pages differ (the noise) */
 
@@ -94,15 +100,23 @@ void pl_job_set_conf(struct pl_job *j, enum dast_confidence conf, const char *pa
 
 /* ---- match ---- */
 
+/* Sends payload pi, or finishes the job: a job with a `part` tries only
+ * that payload. */
 static void match_probe(struct pl_job *j)
 {
-  if(j->pi >= j->c->npayloads) {
+  if(j->pi >= j->c->npayloads || (j->part >= 0 && j->pi != (size_t)j->part)) {
     pl_job_finish(j);
     return;
   }
   pl_job_vars(j);
   j->step = 0;
   (void)send_tmpl(j, j->c->payloads[j->pi], 0);
+}
+
+static void match_next(struct pl_job *j)
+{
+  j->pi++;
+  match_probe(j);
 }
 
 static void match_confirm(struct pl_job *j)
@@ -131,8 +145,7 @@ static void match_resp(struct pl_job *j, const struct dast_request *req, const s
   switch(j->step) {
   case 0:
     if(!m) {
-      j->pi++;
-      match_probe(j);
+      match_next(j);
       break;
     }
     free(j->note);
@@ -165,15 +178,13 @@ static void match_resp(struct pl_job *j, const struct dast_request *req, const s
     }
     pl_job_note(j, "not reproduced by a second probe");
     pl_job_set_conf(j, DAST_CONF_TENTATIVE, NULL);
-    j->pi++;
-    match_probe(j);
+    match_next(j);
     break;
   case 2:
     if(m) {
       pl_job_note(j, "but control %s matched as well", shown);
       pl_job_set_conf(j, DAST_CONF_TENTATIVE, NULL);
-      j->pi++;
-      match_probe(j);
+      match_next(j);
       break;
     }
     pl_job_note(j, "control %s did not match", shown);
@@ -391,6 +402,7 @@ bool pl_boolean_decide(const struct pl_subject *base, const struct pl_tokens *bt
 static void bool_send(struct pl_job *j)
 {
   const struct pl_pair *p = &j->c->pairs[j->pi];
+  if(j->step == 0) j->bepoch = j->es->a->epoch;
   (void)send_tmpl(j, j->step == 1 ? p->f : p->t, 0);
 }
 
@@ -399,7 +411,7 @@ static void bool_next_pair(struct pl_job *j)
   for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
   j->round = 0;
   j->step = 0;
-  if(++j->pi >= j->c->npairs) {
+  if(++j->pi >= j->c->npairs || j->part >= 0) {
     pl_job_finish(j);
     return;
   }
@@ -407,10 +419,135 @@ static void bool_next_pair(struct pl_job *j)
   bool_send(j);
 }
 
+/* Texts cut out of the pages before comparing them: the two payloads, the
+ * numbers and the original value, which the page may echo. */
+struct bool_strip {
+  char a[24], b[24];
+  char *pt, *pf;
+  const char *v[5];
+  size_t n;
+};
+
+static void bool_strip_make(struct bool_strip *bs, const struct pl_job *j)
+{
+  snprintf(bs->a, sizeof(bs->a), "%llu", j->v.a);
+  snprintf(bs->b, sizeof(bs->b), "%llu", j->v.b);
+  bs->pt = pl_expand(j->c->pairs[j->pi].t, &j->v);
+  bs->pf = pl_expand(j->c->pairs[j->pi].f, &j->v);
+  bs->v[0] = bs->pt;
+  bs->v[1] = bs->pf;
+  bs->v[2] = bs->a;
+  bs->v[3] = bs->b;
+  bs->v[4] = j->v.orig;
+  bs->n = j->v.orig && strlen(j->v.orig) >= 3 ? 5 : 4;
+}
+
+static void bool_strip_free(struct bool_strip *bs)
+{
+  free(bs->pt);
+  free(bs->pf);
+}
+
+/* True when pl_boolean_decide() must say no whatever the pages still to
+ * come look like: the first "true" page is not the baseline's (status, or
+ * similarity below S_SAME), or the "false" page has the first "true"
+ * page's status and is closer to it than 1 - S_GAP (no differential can be
+ * larger than the gap).  Saves the rest of the pair's probes. */
+/* The page the "true" pages must look like: the endpoint's baseline, or the
+ * job's own fresh copy of it (see bool_resp). */
+static const struct pl_subject *bool_base(const struct pl_job *j)
+{
+  return j->fbase_set ? &j->fbase : base0(j);
+}
+
+static const struct pl_tokens *bool_btok(const struct pl_job *j)
+{
+  return j->fbase_set ? &j->fbtok : &j->es->btok;
+}
+
+static bool bool_hopeless(const struct pl_job *j)
+{
+  const struct pl_subject *t1 = &j->keep[0], *f = &j->keep[1];
+  if(t1->status != bool_base(j)->status) return true;
+  struct bool_strip bs;
+  bool_strip_make(&bs, j);
+  struct pl_tokens a, b;
+  pl_tokens_make(&a, t1->body, t1->body_len, bs.v, bs.n);
+  bool hopeless = pl_similarity(&a, bool_btok(j), &j->es->dyn) < S_SAME;
+  if(!hopeless && j->step == 1 && f->status == t1->status) {
+    pl_tokens_make(&b, f->body, f->body_len, bs.v, bs.n);
+    hopeless = pl_similarity(&b, &a, &j->es->dyn) > 1.0 - S_GAP;
+    pl_tokens_free(&b);
+  }
+  pl_tokens_free(&a);
+  bool_strip_free(&bs);
+  return hopeless;
+}
+
 static void bool_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s)
 {
+  if(j->bepoch != j->es->a->epoch && j->redo < 2) {
+    /* logged in again since the first page of these three: the session (and
+     * a form's token) changed under them, so they cannot be compared */
+    j->redo++;
+    for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
+    j->step = 0;
+    bool_send(j);
+    return;
+  }
+  if(j->step == 3) {
+    /* the fresh copy of the page as crawled: compare with it from now on */
+    pl_subject_free(&j->fbase);
+    pl_tokens_free(&j->fbtok);
+    pl_subject_copy(&j->fbase, s, 1u << 20);
+    pl_tokens_make(&j->fbtok, j->fbase.body, j->fbase.body_len, NULL, 0);
+    j->fbase_set = s->status != 0;
+    j->step = 0;
+    /* it must have drifted from the baseline (else the "true" page really
+     * differs) and the "true" page must look like it now */
+    struct pl_tokens now;
+    pl_tokens_make(&now, s->body, s->body_len, NULL, 0);
+    bool drifted = pl_similarity(&now, &j->es->btok, &j->es->dyn) < S_SAME;
+    pl_tokens_free(&now);
+    if(!j->fbase_set || !drifted || bool_hopeless(j)) {
+      bool_next_pair(j);
+      return;
+    }
+    j->step = 1;
+    bool_send(j);
+    return;
+  }
   pl_subject_copy(&j->keep[j->step], s, 1u << 20);
   if(!s->status) {
+    bool_next_pair(j);
+    return;
+  }
+  if(j->step == 0 && !j->fbase_set && j->es->stability >= S_STABLE &&
+     s->status == base0(j)->status && bool_hopeless(j)) {
+    /* same status, different page, on a page that did not change between
+     * its two baseline loads: it may have changed since (other probes add
+     * reviews, counters move); fetch it again once before deciding that
+     * the "true" page is not the normal one.  Not on pages that change by
+     * themselves: a second chance there is a second chance for noise. */
+    j->fbase_set = false;
+    j->step = 3;
+    (void)send_tmpl(j, "$[orig]", 0);
+    return;
+  }
+  if(j->bepoch != j->es->a->epoch) { /* relogins kept interrupting: no verdict */
+    dast_finding_free(j->best);
+    j->best = NULL;
+    bool_next_pair(j);
+    return;
+  }
+  if(j->step < 2 && bool_hopeless(j)) {
+    DAST_LOG(DAST_LOG_DEBUG, "attack", "%s %s pair %zu round %d: no differential possible after %s",
+             j->c->id, j->es->ep->tmpl ? j->es->ep->tmpl : j->es->ep->url, j->pi, j->round,
+             j->step ? "the false page" : "the first true page");
+    if(j->round == 1) {
+      dast_finding_free(j->best); /* held once only */
+      j->best = NULL;
+    }
     bool_next_pair(j);
     return;
   }
@@ -419,14 +556,15 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
     bool_send(j);
     return;
   }
-  char a[24], b[24], why[256];
-  snprintf(a, sizeof(a), "%llu", j->v.a);
-  snprintf(b, sizeof(b), "%llu", j->v.b);
-  char *pt = pl_expand(j->c->pairs[j->pi].t, &j->v), *pf = pl_expand(j->c->pairs[j->pi].f, &j->v);
-  const char *strip[] = {pt, pf, a, b, j->v.orig};
-  bool ok = pl_boolean_decide(base0(j), &j->es->btok, &j->es->dyn, &j->keep[0], &j->keep[1],
-                              &j->keep[2], strip, j->v.orig && strlen(j->v.orig) >= 3 ? 5 : 4,
-                              why, sizeof(why));
+  char why[256];
+  struct bool_strip bs;
+  bool_strip_make(&bs, j);
+  char *pt = bs.pt, *pf = bs.pf;
+  bool ok = pl_boolean_decide(bool_base(j), bool_btok(j), &j->es->dyn, &j->keep[0], &j->keep[1],
+                              &j->keep[2], bs.v, bs.n, why, sizeof(why));
+  DAST_LOG(DAST_LOG_DEBUG, "attack", "%s %s pair %zu round %d: %s: %s", j->c->id,
+           j->es->ep->tmpl ? j->es->ep->tmpl : j->es->ep->url, j->pi, j->round, why,
+           ok ? "holds" : "no");
   if(ok) {
     if(j->round == 0) {
       free(j->note);
@@ -453,13 +591,11 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
     }
     bool_next_pair(j);
   }
-  free(pt);
-  free(pf);
+  bool_strip_free(&bs);
 }
 
 /* ---- timing ---- */
 
-#define PL_TIMING_MAX_BASE_US 1000000u
 
 bool pl_timing_delayed(uint64_t base_us, unsigned sleep_s, uint64_t t_us)
 {
@@ -580,6 +716,7 @@ static void oob_resp(struct pl_job *j, const struct dast_request *req)
                        req->body_len);
     w->request = tmp.request;
     w->curl = tmp.curl;
+    a->oob_last_us = dast_now_us();
   }
   j->pi++;
   oob_probe(j);
@@ -590,7 +727,10 @@ static void oob_resp(struct pl_job *j, const struct dast_request *req)
 void pl_strategy_start(struct pl_job *j)
 {
   switch(j->c->strategy) {
-  case PL_S_MATCH: match_probe(j); return;
+  case PL_S_MATCH:
+    j->pi = j->part >= 0 ? (size_t)j->part : 0;
+    match_probe(j);
+    return;
   case PL_S_XSS:
     pl_job_vars(j);
     j->step = 0;
@@ -606,7 +746,7 @@ void pl_strategy_start(struct pl_job *j)
       pl_job_finish(j); /* the page changes too much on its own to compare */
       return;
     }
-    j->pi = 0;
+    j->pi = j->part >= 0 ? (size_t)j->part : 0;
     j->step = 0;
     pl_job_vars(j);
     bool_send(j);
@@ -619,7 +759,7 @@ void pl_strategy_start(struct pl_job *j)
     /* an endpoint that already takes more than a second cannot time a 2-3 s
      * sleep apart from its own jitter (and would cost a minute per
      * insertion point): timing is not attempted there */
-    if(j->es->base_us > PL_TIMING_MAX_BASE_US) {
+    if(j->es->base_us > PL_EXPENSIVE_US) {
       DAST_LOG(DAST_LOG_INFO, "attack", "%s: %s %s too slow (%.2fs) for time-based probes", j->c->id,
                j->es->ep->method, j->es->ep->tmpl ? j->es->ep->tmpl : j->es->ep->url,
                (double)j->es->base_us / 1e6);

@@ -253,6 +253,22 @@ static void free_scan(struct scan *s)
   if(s->base) event_base_free(s->base);
 }
 
+/* The attack keeps the crawler's session (attack.h, crawl.h). */
+static bool sess_lost(void *ud, const char *req_url, const struct dast_response *resp)
+{
+  return dast_crawler_session_lost(ud, req_url, resp);
+}
+
+static dast_err sess_relogin(void *ud, dast_timer_cb done, void *done_ud)
+{
+  return dast_crawler_relogin(ud, done, done_ud);
+}
+
+static bool sess_logged_in(void *ud)
+{
+  return dast_crawler_logged_in(ud);
+}
+
 /* Builds the report from what the scan gathered, applies the gate. */
 static int finish_report(struct scan *s, const char *incomplete_reason, int64_t started,
                          json_t **report, struct dast_stats *st)
@@ -373,7 +389,23 @@ int dast_scan_run(const struct dast_config *cfg, struct dast_scan_ctl *ctl_in, j
   /* 4. attack */
   if(!incomplete && run == DAST_OK && s.attack && cfg->profile != DAST_PROFILE_PASSIVE && !s.cancelled) {
     atomic_store(&ctl->phase, DAST_PHASE_ATTACKING);
+    if(cs.login_ok) {
+      struct dast_attack_session as = {sess_lost, sess_relogin, sess_logged_in, s.crawler, 0};
+      dast_attack_set_session(s.attack, &as);
+      dast_crawler_relogin_budget(s.crawler, DAST_ATTACK_MAX_RELOGINS);
+    }
     if(!dast_attack_start(s.attack, eps, neps)) run = dast_engine_run(s.eng);
+    bool gave_up = false;
+    int relogins = dast_attack_relogins(s.attack, &gave_up);
+    if(gave_up) {
+      snprintf(reason, sizeof(reason), "the session was lost during the attack and could not be "
+               "restored (%d relogin%s, at most %d): part of the authenticated area was probed "
+               "logged out", relogins, relogins == 1 ? "" : "s", DAST_ATTACK_MAX_RELOGINS);
+      incomplete = reason;
+    } else if(relogins) {
+      DAST_LOG(DAST_LOG_INFO, "scan", "attack: logged in again %d time%s", relogins,
+               relogins == 1 ? "" : "s");
+    }
   }
   if(!incomplete && s.cancelled) incomplete = "the scan was cancelled before it finished";
   if(!incomplete && run == DAST_ETIMEOUT) {

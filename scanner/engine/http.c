@@ -11,8 +11,9 @@
  *     token, or the end of a Retry-After pause), or
  *   - active in the multi handle (xfer->easy != NULL), or
  *   - parked on a retry/redirect timer (xfer->timer armed).
- * Hosts are a small array (scans talk to few hosts) with two FIFOs each
- * (priority and normal); the pump walks them round-robin.
+ * Hosts are a small array (scans talk to few hosts) with three FIFOs each
+ * (urgent: priority >= 2, then priority 1, then normal); the pump walks the
+ * hosts round-robin.
  *
  * Invariants: active <= cfg->concurrency; host->active <= cfg->per_host;
  * `pending` counts queued + active + parked xfers + user timers, `holds`
@@ -77,7 +78,7 @@ struct host {
   char *key;                   /* origin */
   int active;
   uint64_t paused_until_us;
-  struct xfer *qhead[2], *qtail[2]; /* [0] priority, [1] normal */
+  struct xfer *qhead[3], *qtail[3]; /* [0] priority >= 2, [1] priority 1, [2] normal */
   size_t queued;
 };
 
@@ -184,7 +185,7 @@ static int host_index(struct dast_engine *eng, const char *url)
 static void enqueue(struct dast_engine *eng, struct xfer *x, bool front)
 {
   struct host *h = &eng->hosts[x->host];
-  int q = x->priority > 0 ? 0 : 1;
+  int q = x->priority >= 2 ? 0 : x->priority > 0 ? 1 : 2;
   x->next = NULL;
   if(front) {
     x->next = h->qhead[q];
@@ -202,7 +203,7 @@ static void enqueue(struct dast_engine *eng, struct xfer *x, bool front)
 
 static struct xfer *dequeue(struct dast_engine *eng, struct host *h)
 {
-  for(int q = 0; q < 2; q++) {
+  for(int q = 0; q < 3; q++) {
     struct xfer *x = h->qhead[q];
     if(!x) continue;
     h->qhead[q] = x->next;

@@ -45,7 +45,8 @@ struct dast_request {
   int max_redirects;          /* hops to follow; 0 = return the 3xx itself */
   int timeout_ms;             /* 0 = engine default */
   unsigned flags;             /* DAST_REQ_* */
-  int priority;               /* higher first; 0 normal */
+  int priority;               /* queue order per host: 2 and more (logins, baselines)
+                               * first, then 1, then 0 (normal); FIFO within each */
 };
 
 enum dast_net_kind {
