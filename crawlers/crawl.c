@@ -267,57 +267,61 @@ static uint64_t request_key(const char *method, const struct dast_endpoint *ep, 
   return h;
 }
 
-bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const char *method,
-                          const char *url, enum dast_source src, int depth, const char *found_on)
+void dast__discover_prepare(const struct dast_crawler *c, enum dast__kind kind, const char *method,
+                            const char *url, enum dast_source src, struct dast__link_pre *pre)
 {
-  if(!url || strlen(url) > 8192) return false;
+  memset(pre, 0, sizeof(*pre));
+  if(!url || strlen(url) > 8192) {
+    pre->drop = true;
+    return;
+  }
+  pre->exact = dast_hash64(url, strlen(url), dast_hash64(method, strlen(method), 11));
+  if(!dast_scope_allows(dast_engine_scope(c->eng), url)) pre->skip = "out of scope";
+  else if(dast__crawl_is_dangerous(c, url)) pre->skip = "dangerous: looks like logout/delete/reset";
+  else if(kind == K_PAGE && dast__crawl_static_asset(url)) pre->drop = true;
+  /* a page echoed a value we submitted into a link (<script src=dastgate>):
+   * the URL is our own making, usually a soft-404 alias of that page */
+  else if(kind == K_PAGE && !c->target_has_marker && from_our_input(url))
+    pre->skip = "built from the scanner's own input";
+  else if(path_segments(url) > MAX_PATH_SEGMENTS) pre->skip = "path too deep (trap?)";
+  if(pre->skip || pre->drop) return;
+  struct dast_endpoint *ep = dast_tmpl_endpoint(method, url, src);
+  pre->key = request_key(method, ep, NULL, 0);
+  pre->tk = dast_hash64(ep->tmpl, strlen(ep->tmpl), dast_hash64(method, strlen(method), 3));
+  dast_endpoint_free(ep);
+}
+
+bool dast__crawl_discover_pre(struct dast_crawler *c, enum dast__kind kind, const char *method,
+                              const char *url, enum dast_source src, int depth,
+                              const char *found_on, const struct dast__link_pre *pre)
+{
+  if(pre->drop) return false;
   /* Most links on a page were offered before (navigation, siblings): an
-   * exact method+URL already queued or bounded is dropped before any of
-   * the work below (the same answer the request key would give). */
-  uint64_t exact = dast_hash64(url, strlen(url), dast_hash64(method, strlen(method), 11));
-  if(dast__hset_has(&c->offered, exact)) return false;
-  if(!dast_scope_allows(dast_engine_scope(c->eng), url)) {
-    dast__crawl_skip(c, url, "out of scope");
-    return false;
-  }
-  if(dast__crawl_is_dangerous(c, url)) {
-    dast__crawl_skip(c, url, "dangerous: looks like logout/delete/reset");
-    return false;
-  }
-  if(kind == K_PAGE && dast__crawl_static_asset(url)) return false;
-  if(kind == K_PAGE && !c->target_has_marker && from_our_input(url)) {
-    /* a page echoed a value we submitted into a link (<script src=dastgate>):
-     * the URL is our own making, usually a soft-404 alias of that page */
-    dast__crawl_skip(c, url, "built from the scanner's own input");
-    return false;
-  }
-  if(path_segments(url) > MAX_PATH_SEGMENTS) {
-    dast__crawl_skip(c, url, "path too deep (trap?)");
+   * exact method+URL already queued or bounded is dropped at once (the
+   * same answer the request key would give). */
+  if(dast__hset_has(&c->offered, pre->exact)) return false;
+  if(pre->skip) {
+    dast__crawl_skip(c, url, pre->skip);
     return false;
   }
   if(kind == K_SITEMAP && c->nsitemaps >= DAST__MAX_SITEMAPS) return false;
-  struct dast_endpoint *ep = dast_tmpl_endpoint(method, url, src);
-  uint64_t key = request_key(method, ep, NULL, 0);
-  bool fresh = !dast__hset_has(&c->seen, key);
-  uint64_t tk = dast_hash64(ep->tmpl, strlen(ep->tmpl), dast_hash64(method, strlen(method), 3));
-  dast_endpoint_free(ep);
-  if(!fresh) return false;
+  if(dast__hset_has(&c->seen, pre->key)) return false;
   if(depth > c->cfg->max_depth && c->cfg->max_depth >= 0)
     return false; /* not listed: it would crowd the dangerous/out-of-scope entries out */
   if(c->nheap >= frontier_cap(c)) {
     c->st.frontier_full++;
     return false;
   }
-  uint32_t visits = dast__hset_count(&c->tmpl_count, tk);
+  uint32_t visits = dast__hset_count(&c->tmpl_count, pre->tk);
   int k = c->cfg->template_visits > 0 ? c->cfg->template_visits : 3;
   if(kind == K_PAGE && visits >= (uint32_t)k) {
-    if(dast__hset_add(&c->seen, key)) c->st.trap_limited++;
-    (void)dast__hset_add(&c->offered, exact);
+    if(dast__hset_add(&c->seen, pre->key)) c->st.trap_limited++;
+    (void)dast__hset_add(&c->offered, pre->exact);
     return false;
   }
-  (void)dast__hset_add(&c->seen, key);
-  (void)dast__hset_add(&c->offered, exact);
-  (void)dast__hset_incr(&c->tmpl_count, tk);
+  (void)dast__hset_add(&c->seen, pre->key);
+  (void)dast__hset_add(&c->offered, pre->exact);
+  (void)dast__hset_incr(&c->tmpl_count, pre->tk);
   if(kind == K_SITEMAP) c->nsitemaps++;
   struct dast__item *it = dast_calloc(1, sizeof(*it));
   it->kind = kind;
@@ -330,6 +334,18 @@ bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const ch
   it->ep_index = -1;
   dast__crawl_push(c, it);
   return true;
+}
+
+bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const char *method,
+                          const char *url, enum dast_source src, int depth, const char *found_on)
+{
+  struct dast__link_pre pre;
+  if(url && strlen(url) <= 8192) { /* the cheap answer first */
+    uint64_t exact = dast_hash64(url, strlen(url), dast_hash64(method, strlen(method), 11));
+    if(dast__hset_has(&c->offered, exact)) return false;
+  }
+  dast__discover_prepare(c, kind, method, url, src, &pre);
+  return dast__crawl_discover_pre(c, kind, method, url, src, depth, found_on, &pre);
 }
 
 /* ---- inventory ---- */

@@ -109,6 +109,16 @@ void dast__page_found(void *ud, const struct dast_found *f)
   (void)dast__crawl_discover(c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
 }
 
+void dast__page_found_pre(void *ud, const struct dast_found *f, const struct dast__link_pre *pre)
+{
+  struct dast__page *p = ud;
+  if(strcmp(f->method, "GET")) {
+    dast__page_found(ud, f);
+    return;
+  }
+  (void)dast__crawl_discover_pre(p->c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url, pre);
+}
+
 void dast__page_form(void *ud, const struct dast_form *f)
 {
   struct dast__page *p = ud;
@@ -532,7 +542,7 @@ static bool page_budget_left(const struct dast_crawler *c)
 void dast__crawl_pump(struct dast_crawler *c)
 {
   size_t limit = c->cfg->concurrency > 0 ? (size_t)c->cfg->concurrency : 16;
-  while(!c->stopped && !c->login_busy && c->in_flight + c->parsing < limit && c->nheap) {
+  while(!c->stopped && !c->login_busy && c->in_flight < limit && c->parsing < 4 * limit && c->nheap) {
     if(!page_budget_left(c) || dast_engine_expired(c->eng)) {
       c->stopped = true;
       break;

@@ -101,6 +101,20 @@ void dast__crawl_skip(struct dast_crawler *c, const char *url, const char *reaso
  * bound, depth).  Returns true when it was queued. */
 bool dast__crawl_discover(struct dast_crawler *c, enum dast__kind kind, const char *method,
                           const char *url, enum dast_source src, int depth, const char *found_on);
+/* The same in two halves: prepare is the part that depends only on the URL
+ * and the crawler's immutable configuration (scope, danger and own-input
+ * rules, template and request keys) and may run on a parse thread; commit
+ * (dast__crawl_discover_pre) does the rest on the loop thread. */
+struct dast__link_pre {
+  uint64_t exact, key, tk; /* method+URL hash, request key, method+template key */
+  const char *skip;        /* static reason to list it as skipped, or NULL */
+  bool drop;               /* drop without a word (static asset, absurd length) */
+};
+void dast__discover_prepare(const struct dast_crawler *c, enum dast__kind kind, const char *method,
+                            const char *url, enum dast_source src, struct dast__link_pre *pre);
+bool dast__crawl_discover_pre(struct dast_crawler *c, enum dast__kind kind, const char *method,
+                              const char *url, enum dast_source src, int depth,
+                              const char *found_on, const struct dast__link_pre *pre);
 void dast__crawl_push(struct dast_crawler *c, struct dast__item *it);
 /* Takes the frontier's first item (owned), NULL when empty. */
 struct dast__item *dast__crawl_pop(struct dast_crawler *c);
@@ -123,6 +137,8 @@ void dast__crawl_form(struct dast_crawler *c, const struct dast_form *f, const c
 
 /* The extractors' callbacks (ud = struct dast__page *). */
 void dast__page_found(void *ud, const struct dast_found *f);
+/* dast__page_found for a GET link whose discovery was prepared already. */
+void dast__page_found_pre(void *ud, const struct dast_found *f, const struct dast__link_pre *pre);
 void dast__page_form(void *ud, const struct dast_form *f);
 
 /* crawl_parse.c: HTML and JavaScript bodies are parsed on the pool's

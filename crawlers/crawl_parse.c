@@ -4,7 +4,8 @@
  * crawl's CPU time, and it is pure: a body and a base URL in, URLs and
  * forms out.  So crawl_fetch.c hands each HTML/JS response to a worker
  * (scanner/engine/pool.h) with a copy of its body; the worker records what
- * the extractors report, in order, as owned copies; back on the loop thread
+ * the extractors report, in order, as owned copies, with the pure half of
+ * each link's discovery done (dast__discover_prepare); back on the loop thread
  * the record is replayed through the same callbacks an inline parse uses
  * (dast__page_found / dast__page_form), so discovery, scope, de-duplication
  * and the inventory stay single-threaded and unchanged.
@@ -13,7 +14,7 @@
  * until replayed, so at most `concurrency` bodies are ever held, and it
  * holds the engine (dast_engine_hold) so the loop does not end while a
  * parse can still discover URLs.  The worker touches only its job and the
- * crawler's immutable compiled patterns (c->js). */
+ * crawler's immutable parts (c->js, c->cfg, the compiled rules, the scope). */
 #include "crawlers/crawl_int.h"
 
 #include "scanner/engine/pool.h"
@@ -28,10 +29,11 @@ struct rec {
   struct dast_form *form; /* a form, or NULL for a URL: */
   char *url, *method, *json_keys, *content_type;
   enum dast_source src;
+  struct dast__link_pre pre; /* for GET links: discovery's pure half */
 };
 
 struct job {
-  struct dast_crawler *c;
+  struct dast_crawler *c; /* the worker only reads its immutable parts */
   struct dast__item *it;
   const struct dast_jsurls *js;
   char *url;
@@ -61,12 +63,14 @@ static char *dup_or_null(const char *s)
 
 static void rec_found(void *ud, const struct dast_found *f)
 {
-  struct rec *r = rec_new(ud);
+  struct job *j = ud;
+  struct rec *r = rec_new(j);
   r->url = dast_strdup(f->url);
   r->method = dast_strdup(f->method ? f->method : "GET");
   r->json_keys = dup_or_null(f->json_keys);
   r->content_type = dup_or_null(f->content_type);
   r->src = f->src;
+  if(!strcmp(r->method, "GET")) dast__discover_prepare(j->c, K_PAGE, "GET", r->url, r->src, &r->pre);
 }
 
 static struct dast_form *form_dup(const struct dast_form *f)
@@ -156,7 +160,7 @@ static void done(void *ud, bool cancelled)
       dast__page_form(&p, r->form);
     } else {
       struct dast_found f = {r->url, r->method, r->src, r->json_keys, r->content_type};
-      dast__page_found(&p, &f);
+      dast__page_found_pre(&p, &f, &r->pre);
     }
   }
   if(j->capped) c->st.capped++;
