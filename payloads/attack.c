@@ -187,6 +187,8 @@ void dast_attack_free(struct dast_attack *a)
   free(a->seen);
   for(size_t i = 0; i < a->nplants; i++) {
     free(a->plants[i].payload);
+    free(a->plants[i].sent);
+    free(a->plants[i].url);
     free(a->plants[i].request);
     free(a->plants[i].curl);
   }

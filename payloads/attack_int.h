@@ -31,6 +31,8 @@ struct pl_plant {
   long ip;
   char canary[PL_CANARY_LEN + 1];
   char *payload;     /* template */
+  char *sent;        /* the payload as planted (expanded) */
+  char *url;         /* the planting request's URL (with a GET plant's query) */
   char *request;     /* request text for the evidence */
   char *curl;
   bool found;

@@ -97,6 +97,19 @@ static void replay_done(struct replay *r)
   replay_pump(a);
 }
 
+/* The planting request as the finding's request: its URL (a GET plant's
+ * query included), the payload as sent, the request text and curl line. */
+static void plant_evidence(struct dast_finding *f, const struct pl_plant *p)
+{
+  if(p->url) {
+    free(f->url);
+    f->url = dast_strdup(p->url);
+  }
+  f->request = dast_strdup(p->request);
+  f->curl = dast_strdup(p->curl);
+  f->payload = dast_strdup(p->sent ? p->sent : p->payload);
+}
+
 static void plant_found(struct replay *r, const struct pl_subject *s, const char *page_url)
 {
   struct dast_attack *a = r->a;
@@ -107,9 +120,7 @@ static void plant_found(struct replay *r, const struct pl_subject *s, const char
   const char *hitp = dast_memmem(s->body, s->body_len, p->canary, strlen(p->canary));
   struct pl_hit hit = {.in_body = true, .off = hitp ? (size_t)(hitp - s->body) : 0,
                        .len = strlen(p->canary), .set = hitp != NULL};
-  f->request = dast_strdup(p->request);
-  f->curl = dast_strdup(p->curl);
-  f->payload = dast_strdup(p->payload);
+  plant_evidence(f, p);
   pl_finding_response(f, s, &hit);
   f->evidence = dast_aprintf("canary %s submitted here was served as markup by %s", p->canary,
                              page_url);
@@ -168,9 +179,7 @@ static void replay_cb(struct dast_engine *eng, const struct dast_request *req,
     const char *hitp = dast_memmem(s.body, s.body_len, r->canary, strlen(r->canary));
     struct pl_hit hit = {.in_body = true, .off = hitp ? (size_t)(hitp - s.body) : 0,
                          .len = strlen(r->canary), .set = hitp != NULL};
-    f->request = dast_strdup(p->request);
-    f->curl = dast_strdup(p->curl);
-    f->payload = dast_strdup(p->payload);
+    plant_evidence(f, p);
     pl_finding_response(f, &s, &hit);
     f->evidence = dast_aprintf("canary %s planted here was served as markup by %s; a second "
                                "canary %s planted the same way was too",

@@ -299,6 +299,8 @@ static void stored_plant_record(struct pl_job *j, const struct dast_request *req
   p->ip = j->ip;
   memcpy(p->canary, j->v.canary, sizeof(p->canary));
   p->payload = dast_strdup(j->c->payloads[0]);
+  p->sent = pl_expand(j->c->payloads[0], &j->v);
+  p->url = dast_strdup(req->url);
   struct dast_finding tmp;
   memset(&tmp, 0, sizeof(tmp));
   pl_finding_request(&tmp, req->method, req->url, req->headers, req->nheaders, req->body,
@@ -354,7 +356,9 @@ static void stored_resp(struct pl_job *j, const struct dast_request *req,
                                   .nheaders = j->planted.nheaders, .body = j->planted.body,
                                   .body_len = j->planted.body_len};
       pl_job_candidate(j, j->planted.url ? &preq : req, s, &hit, DAST_CONF_FIRM);
-      pl_job_set_conf(j, DAST_CONF_FIRM, j->c->payloads[0]);
+      char *sent = pl_expand(j->c->payloads[0], &j->v); /* as planted, not the template */
+      pl_job_set_conf(j, DAST_CONF_FIRM, sent);
+      free(sent);
     }
     pl_job_vars(j);
     j->step = 2;

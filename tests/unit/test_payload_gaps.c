@@ -466,6 +466,11 @@ TEST(stored_xss_planted_through_get)
   add_ep(&s, "/echo", "q", "shoes", "/echo"); /* reflects unescaped, stores nothing */
   scan_run(&s);
   EXPECT_CONFIRMED(&s, "xss-stored", "/wall?msg=");
+  /* the finding shows what was planted, where: the expanded payload and
+   * the planting URL with its parameter */
+  const struct dast_finding *w = find(&s, "xss-stored", "/wall?msg=");
+  ASSERT(w && w->payload && !strstr(w->payload, "$["));
+  ASSERT(w && w->url && strstr(w->url, "msg="));
   ASSERT(!find(&s, "xss-stored", "/wall-safe?msg="));
   ASSERT(!find(&s, "xss-stored", "/echo?q=")); /* a reflection is not storage */
   scan_free(&s);
