@@ -557,7 +557,8 @@ void dast__crawl_pump(struct dast_crawler *c)
     if(referer) hdrs[nh++] = referer;
     struct dast_request req = {.method = it->method, .url = it->url, .headers = hdrs,
                                .nheaders = nh, .body = it->body, .body_len = it->body_len,
-                               .max_redirects = 0, .priority = it->repeat ? 0 : 1};
+                               .max_redirects = 0, .priority = it->repeat ? 0 : 1,
+                               .flags = it->kind == K_APIDOC ? DAST_REQ_MADE_UP : 0u};
     it->owner = c;
     dast_err e = dast_engine_submit(c->eng, &req, on_response, it);
     free(referer);

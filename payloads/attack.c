@@ -211,7 +211,7 @@ void dast_attack_observe(struct dast_engine *eng, const struct dast_request *req
 {
   (void)eng;
   struct dast_attack *a = ud;
-  if(!a || !resp || resp->err || !resp->status) return;
+  if(!a || !resp || resp->err || !resp->status || (req->flags & DAST_REQ_MADE_UP)) return;
   struct pl_subject s;
   pl_subject_view(&s, resp);
   const char *url = resp->final_url ? resp->final_url : req->url;
@@ -468,6 +468,9 @@ static bool job_send_now(struct pl_job *j, const char *value, const char *url, i
    * behind every new job at each step */
   req.priority = j->sent.url || j->part < 0 ? 1 : 0;
   if(timeout_ms) req.flags |= DAST_REQ_NO_RETRY;
+  /* guessed paths (backup and sensitive files, debug endpoints): a soft-404
+   * there would give every passive check a new template to report on */
+  if(j->c->strategy == PL_S_FILES) req.flags |= DAST_REQ_MADE_UP;
   if(j->es->own && j->es->csrf < 0 && !url) req.flags |= DAST_REQ_NO_JAR; /* cookies are explicit */
   else req.flags |= DAST_REQ_JAR_READONLY; /* a probe must not change the session */
   j->epoch = a->epoch;

@@ -33,6 +33,8 @@ struct dast_header {
 #define DAST_REQ_HEAD_ONLY 8u   /* discard the body (NOBODY) */
 #define DAST_REQ_JAR_READONLY 16u /* send the jar's cookies, never store the answer's
                                    * (attack probes must not clobber the session) */
+#define DAST_REQ_MADE_UP 32u    /* a URL the scanner made up (a guessed file): observers
+                                 * such as passive checks should not judge the site by it */
 
 /* A request to submit.  Everything is copied by submit. */
 struct dast_request {
