@@ -573,7 +573,10 @@ static void bool_resp(struct pl_job *j, const struct dast_request *req, const st
     if(j->round == 0) {
       free(j->note);
       j->note = NULL;
-      pl_job_note(j, "true %s / false %s / true: %s", pt, pf, why);
+      /* "like the page" / "unlike it": for an 'or' pair the probe that keeps
+       * the page is the one whose condition is false, so true/false would
+       * mislabel it */
+      pl_job_note(j, "page kept by %s / changed by %s / kept again: %s", pt, pf, why);
       struct pl_hit hit = {0};
       pl_job_candidate(j, req, &j->keep[1], &hit, DAST_CONF_TENTATIVE);
       pl_job_set_conf(j, DAST_CONF_TENTATIVE, pt);
