@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *known_vars[] = {"canary", "a", "b", "product", "sum", "sleep", "oob",
+static const char *known_vars[] = {"bs", "canary", "a", "b", "product", "sum", "sleep", "oob",
                                    "oobhost", "oobldap", "token", "orig", "tag", "file", NULL};
 
 /* The ']' closing the placeholder opened at p ("$["), counting nested
@@ -48,6 +48,7 @@ static void add_var(struct dast_buf *o, const char *name, size_t n, const struct
 {
 #define IS(s) (n == strlen(s) && !memcmp(name, s, n))
   if(IS("canary")) (void)dast_buf_adds(o, v->canary);
+  else if(IS("bs")) (void)dast_buf_adds(o, "\\"); /* a backslash right before a placeholder */
   else if(IS("a")) (void)dast_buf_printf(o, "%llu", v->a);
   else if(IS("b")) (void)dast_buf_printf(o, "%llu", v->b);
   else if(IS("product")) (void)dast_buf_printf(o, "%llu", v->product);

@@ -132,6 +132,9 @@ TEST(expand_placeholders)
   char *s = pl_expand("$[orig]'$[a]*$[b]=$[product] $[sleep] $[oob] $[oobhost] $[canary] $[unknown] \\$[5]", &v);
   ASSERT_STREQ(s, "shoes'1234*5678=7006652 3 http://127.0.0.1:4444/tok123 127.0.0.1:4444 " CANARY " $[unknown] \\$[5]");
   free(s);
+  s = pl_expand("/$[bs]$[canary].example/", &v); /* a backslash right before a placeholder */
+  ASSERT_STREQ(s, "/\\" CANARY ".example/");
+  free(s);
   char bad[64];
   ASSERT(pl_placeholders_valid("a $[canary] \\$[156]", bad, sizeof(bad)));
   ASSERT(!pl_placeholders_valid("$[cannary]", bad, sizeof(bad)));
