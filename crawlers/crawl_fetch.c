@@ -542,7 +542,10 @@ static bool page_budget_left(const struct dast_crawler *c)
 void dast__crawl_pump(struct dast_crawler *c)
 {
   size_t limit = c->cfg->concurrency > 0 ? (size_t)c->cfg->concurrency : 16;
-  while(!c->stopped && !c->login_busy && c->in_flight < limit && c->parsing < 4 * limit && c->nheap) {
+  /* bodies waiting for a parse thread are bounded in count and in bytes, so
+   * a site of 4 MB pages can't pile them up */
+  while(!c->stopped && !c->login_busy && c->in_flight < limit && c->parsing < limit &&
+        c->parsing_bytes < DAST__PARSE_BYTES && c->nheap) {
     if(!page_budget_left(c) || dast_engine_expired(c->eng)) {
       c->stopped = true;
       break;

@@ -34,6 +34,7 @@ struct dast__item {
 };
 
 #define DAST__SKIPPED_MAX 200
+#define DAST__PARSE_BYTES (8u << 20) /* bodies waiting for or in a parse thread */
 #define DAST__MAX_RELOGINS 5
 #define DAST__MAX_SITEMAPS 64
 #define DAST__SITE_COOKIES 4
@@ -51,6 +52,7 @@ struct dast_crawler {
   struct dast_engine *eng;
   struct dast_pool *pool;   /* parse workers (crawl_parse.c); 0 threads = inline */
   size_t parsing;           /* responses handed to the pool, not yet replayed */
+  size_t parsing_bytes;     /* their bodies' bytes */
   const struct dast_config *cfg;
   struct dast_jsurls *js;
   struct dast_re *dangerous, *logged_in, *logged_out;

@@ -10,8 +10,9 @@
  * (dast__page_found / dast__page_form), so discovery, scope, de-duplication
  * and the inventory stay single-threaded and unchanged.
  *
- * Back-pressure: a job counts against the crawl's concurrency (c->parsing)
- * until replayed, so at most `concurrency` bodies are ever held, and it
+ * Back-pressure: at most `concurrency` jobs and DAST__PARSE_BYTES of bodies
+ * wait for or sit in a parse thread (c->parsing, c->parsing_bytes) before
+ * the crawl stops submitting, and a job
  * holds the engine (dast_engine_hold) so the loop does not end while a
  * parse can still discover URLs.  The worker touches only its job and the
  * crawler's immutable parts (c->js, c->cfg, the compiled rules, the scope). */
@@ -149,6 +150,7 @@ static void done(void *ud, bool cancelled)
   struct job *j = ud;
   struct dast_crawler *c = j->c;
   c->parsing--;
+  c->parsing_bytes -= j->len;
   if(cancelled) { /* the crawler is being freed; the engine may be gone */
     job_free(j);
     return;
@@ -183,6 +185,7 @@ void dast__parse_offload(struct dast_crawler *c, struct dast__item *it, const ch
   j->len = r->body_len;
   j->html = html;
   c->parsing++;
+  c->parsing_bytes += j->len;
   dast_engine_hold(c->eng);
   dast_pool_submit(c->pool, work, done, j);
 }

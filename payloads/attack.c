@@ -40,6 +40,7 @@
 #define PL_WINDOW 8     /* endpoints whose jobs run at once */
 #define PL_LOOKAHEAD 32 /* more endpoints whose baselines are fetched ahead */
 #define PL_BASE_CAP (1u << 20)
+#define PL_BASE_BUDGET (8u << 20) /* baseline bytes that still allow looking ahead */
 #define PL_MAX_COOKIE_POINTS 8
 #define PL_SLOW_US 4000000u /* a baseline slower than this: one probe at a time */
 
@@ -463,6 +464,9 @@ static bool job_send_now(struct pl_job *j, const char *value, const char *url, i
   req.body_len = b.body_len;
   req.max_redirects = c->follow >= 0 ? c->follow : a->cfg->max_redirects;
   req.timeout_ms = timeout_ms;
+  /* probes are judged against baselines kept to PL_BASE_CAP: more of the
+   * answer would only cost memory (x concurrency on a site of huge pages) */
+  req.max_body = PL_BASE_CAP;
   /* a job's later probes, and the first of a job that is a chain, go before
    * the single probes of split jobs: chains finish instead of queueing
    * behind every new job at each step */
@@ -510,6 +514,7 @@ static void ep_free(struct pl_ep *es)
     free(j);
   }
   dast_endpoint_free(es->own);
+  es->a->base_bytes -= es->base[0].body_len + es->base[1].body_len;
   pl_subject_free(&es->base[0]);
   pl_subject_free(&es->base[1]);
   pl_tokens_free(&es->btok);
@@ -769,7 +774,8 @@ static bool base_submit(struct pl_ep *es)
                            .headers = (const char *const *)b.headers, .nheaders = b.nheaders,
                            .body = b.body, .body_len = b.body_len,
                            .max_redirects = es->a->cfg->max_redirects, .priority = 2,
-                           .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY};
+                           .flags = es->own && es->csrf < 0 ? DAST_REQ_NO_JAR : DAST_REQ_JAR_READONLY,
+                           .max_body = PL_BASE_CAP};
   dast_err e = dast_engine_submit(es->a->eng, &r, base_cb, es);
   if(!e) {
     free(es->base_url);
@@ -829,6 +835,7 @@ static void base_done(struct pl_ep *es)
 {
   if(es->nbase < 2) {
     pl_subject_copy(&es->base[1], &es->base[0], 0);
+    es->a->base_bytes += es->base[1].body_len;
     es->nbase = 2;
   }
   es->ctype = pl_subject_header(&es->base[0], "Content-Type");
@@ -900,6 +907,7 @@ static void base_cb(struct dast_engine *eng, const struct dast_request *req,
     struct pl_subject v;
     pl_subject_view(&v, resp);
     pl_subject_copy(&es->base[es->nbase], &v, PL_BASE_CAP);
+    es->a->base_bytes += es->base[es->nbase].body_len;
     if(resp->time_us > es->base_us) es->base_us = resp->time_us;
     es->nbase++;
   }
@@ -1030,7 +1038,10 @@ static void ep_next(struct dast_attack *a)
       ep_jobs(es);
       more = true;
     }
-    while(a->in_flight < a->window + PL_LOOKAHEAD && a->next_ep < a->neps) {
+    /* beyond the window, look ahead only while the baselines kept are
+     * small: a site of 1 MB pages must not hold 80 of them */
+    while(a->in_flight < a->window + PL_LOOKAHEAD && a->next_ep < a->neps &&
+          (a->in_flight < a->window || a->base_bytes < PL_BASE_BUDGET)) {
       if(a->next_ep == a->nfirst && a->in_flight) break; /* login forms wait for the rest */
       size_t i = a->next_ep++;
       ep_start(a, a->eps[a->order[i]], i);

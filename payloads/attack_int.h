@@ -65,6 +65,7 @@ struct dast_attack {
   size_t *order;            /* eps indexes: the login URL's endpoints last */
   size_t nordered, nfirst;  /* order[nfirst..] are the login URL's */
   size_t in_flight;        /* endpoints taken from eps and not freed yet */
+  size_t base_bytes;       /* their baselines' body bytes (bounds the lookahead) */
   size_t active;           /* of those, endpoints whose jobs run (at most window) */
   size_t window;
   struct pl_ep *ready;     /* baseline done, jobs not made yet: slow ones first,

@@ -57,7 +57,7 @@ static const struct opt opts[] = {
   {"oob-url", 0, O_STR, OFF(oob_url), 0, 0, "URL", "the listener's URL as the target sees it", NULL},
   {"seed", 0, O_U64, OFF(seed), 0, 0, "N", "random seed: replays a scan's payloads exactly", NULL},
   {"concurrency", 'c', O_INT, OFF(concurrency), 1, 1024, "N", "simultaneous requests (default 16)", "Engine"},
-  {"per-host", 0, O_INT, OFF(per_host), 1, 1024, "N", "simultaneous requests per host (default 8)", NULL},
+  {"per-host", 0, O_INT, OFF(per_host), 1, 1024, "N", "simultaneous requests per host (default 16, at most --concurrency)", NULL},
   {"rate", 0, O_DOUBLE, OFF(rate), 0, 1e6, "N", "requests per second, 0 = unlimited (default)", NULL},
   {"timeout", 0, O_DOUBLE, OFF(timeout_ms), 0.001, 3600, "SECONDS", "per-request timeout (default 10)", NULL},
   {"connect-timeout", 0, O_DOUBLE, OFF(connect_timeout_ms), 0.001, 3600, "SECONDS", "connect timeout (default 5)", NULL},

@@ -39,7 +39,7 @@ void dast_config_init(struct dast_config *c)
 {
   memset(c, 0, sizeof(*c));
   c->concurrency = 16;
-  c->per_host = 8;
+  c->per_host = 16; /* = the default concurrency: most scans have one host */
   c->timeout_ms = 10000;
   c->connect_timeout_ms = 5000;
   c->body_cap = 4u << 20;

@@ -25,7 +25,7 @@ struct dast_config {
   struct dast_strlist extra_seeds;
   /* engine */
   int concurrency;            /* global simultaneous transfers (default 16) */
-  int per_host;               /* simultaneous transfers per host (default 8) */
+  int per_host;               /* simultaneous transfers per host (default 16) */
   double rate;                /* requests per second, 0 = unlimited */
   int timeout_ms;             /* per request (default 10000) */
   int connect_timeout_ms;     /* default 5000 */

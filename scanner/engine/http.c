@@ -57,6 +57,7 @@ struct xfer {
   size_t nheaders;
   int max_redirects, timeout_ms, priority;
   unsigned flags;
+  size_t max_body;             /* the request's body cap (0 = the engine's) */
   dast_http_cb cb;
   void *ud;
   struct dast_request pub;     /* what callbacks see (points into the fields above) */
@@ -152,6 +153,13 @@ const char *dast_response_header(const struct dast_response *r, const char *name
   return NULL;
 }
 
+/* The body cap of a transfer: the engine's, or the request's if lower. */
+static size_t body_cap(const struct dast_engine *eng, size_t want)
+{
+  size_t cap = eng->cfg->body_cap ? eng->cfg->body_cap : (4u << 20);
+  return want && want < cap ? want : cap;
+}
+
 /* ---------------------------------------------------------------- helpers */
 
 static void maybe_idle(struct dast_engine *eng)
@@ -227,7 +235,7 @@ static void response_reset(struct xfer *x)
   memset(r, 0, sizeof(*r));
   r->redirects = redirects;
   dast_buf_free(&x->body_buf);
-  dast_buf_init(&x->body_buf, x->eng->cfg->body_cap ? x->eng->cfg->body_cap : (4u << 20));
+  dast_buf_init(&x->body_buf, body_cap(x->eng, x->max_body));
   x->header_bytes = 0;
 }
 
@@ -1034,9 +1042,10 @@ dast_err dast_engine_submit(struct dast_engine *eng, const struct dast_request *
   x->timeout_ms = req->timeout_ms;
   x->flags = req->flags;
   x->priority = req->priority;
+  x->max_body = req->max_body;
   x->cb = cb;
   x->ud = ud;
-  dast_buf_init(&x->body_buf, eng->cfg->body_cap ? eng->cfg->body_cap : (4u << 20));
+  dast_buf_init(&x->body_buf, body_cap(eng, x->max_body));
   x->host = host_index_key(eng, origin);
   if(!eng->st.started_us) eng->st.started_us = dast_now_us();
   enqueue(eng, x, false);

@@ -49,6 +49,7 @@ struct dast_request {
   unsigned flags;             /* DAST_REQ_* */
   int priority;               /* queue order per host: 2 and more (logins, baselines)
                                * first, then 1, then 0 (normal); FIFO within each */
+  size_t max_body;            /* body cap for this answer if below the engine's (0 = engine's) */
 };
 
 enum dast_net_kind {

@@ -278,6 +278,24 @@ TEST(body_cap_truncates_and_flags)
   fix_free(&f);
 }
 
+TEST(request_body_cap_below_the_engine_one)
+{
+  /* a request may ask for less than the engine's cap (attack probes: 1 MB),
+   * never for more */
+  struct fix f;
+  fix_init(&f, small_cap);
+  char *url = dast_aprintf("http://127.0.0.1:%d/big?n=900", f.srv.port);
+  struct dast_request lower = {.url = url, .max_body = 600};
+  struct dast_request higher = {.url = url, .max_body = 1u << 20};
+  ASSERT_EQ(dast_engine_submit(f.eng, &lower, on_done, &f), DAST_OK);
+  ASSERT_EQ(dast_engine_submit(f.eng, &higher, on_done, &f), DAST_OK);
+  free(url);
+  ASSERT_EQ(dast_engine_run(f.eng), DAST_OK);
+  ASSERT_EQ(f.ok, 2);
+  ASSERT_EQ(f.truncated, 1); /* 900 bytes: over 600, under the engine's 1000 */
+  fix_free(&f);
+}
+
 TEST(redirects_followed_in_scope_only)
 {
   struct fix f;
