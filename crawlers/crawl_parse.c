@@ -74,41 +74,11 @@ static void rec_found(void *ud, const struct dast_found *f)
   if(!strcmp(r->method, "GET")) dast__discover_prepare(j->c, K_PAGE, "GET", r->url, r->src, &r->pre);
 }
 
-static struct dast_form *form_dup(const struct dast_form *f)
-{
-  struct dast_form *d = dast_calloc(1, sizeof(*d));
-  d->action = dup_or_null(f->action);
-  d->method = dup_or_null(f->method);
-  d->enctype = dup_or_null(f->enctype);
-  d->labels = dup_or_null(f->labels);
-  d->nfields = d->alloc = f->nfields;
-  d->fields = dast_calloc(f->nfields ? f->nfields : 1, sizeof(*d->fields));
-  for(size_t i = 0; i < f->nfields; i++) {
-    d->fields[i].name = dup_or_null(f->fields[i].name);
-    d->fields[i].type = dup_or_null(f->fields[i].type);
-    d->fields[i].value = dup_or_null(f->fields[i].value);
-  }
-  return d;
-}
 
-static void form_free(struct dast_form *f)
-{
-  for(size_t i = 0; i < f->nfields; i++) {
-    free(f->fields[i].name);
-    free(f->fields[i].type);
-    free(f->fields[i].value);
-  }
-  free(f->fields);
-  free(f->action);
-  free(f->method);
-  free(f->enctype);
-  free(f->labels);
-  free(f);
-}
 
 static void rec_form(void *ud, const struct dast_form *f)
 {
-  rec_new(ud)->form = form_dup(f);
+  rec_new(ud)->form = dast_form_dup(f);
 }
 
 /* Worker thread. */
@@ -131,7 +101,7 @@ static void job_free(struct job *j)
 {
   for(size_t i = 0; i < j->n; i++) {
     struct rec *r = &j->recs[i];
-    if(r->form) form_free(r->form);
+    dast_form_free(r->form);
     free(r->url);
     free(r->method);
     free(r->json_keys);

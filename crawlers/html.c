@@ -124,7 +124,7 @@ static char *lower_dup(const char *s)
   return d;
 }
 
-static void form_free(struct dast_form *f)
+void dast_form_free(struct dast_form *f)
 {
   if(!f) return;
   for(size_t i = 0; i < f->nfields; i++) {
@@ -138,6 +138,28 @@ static void form_free(struct dast_form *f)
   free(f->enctype);
   free(f->labels);
   free(f);
+}
+
+static char *dup_or_null(const char *s)
+{
+  return s ? dast_strdup(s) : NULL;
+}
+
+struct dast_form *dast_form_dup(const struct dast_form *f)
+{
+  struct dast_form *d = dast_calloc(1, sizeof(*d));
+  d->action = dup_or_null(f->action);
+  d->method = dup_or_null(f->method);
+  d->enctype = dup_or_null(f->enctype);
+  d->labels = dup_or_null(f->labels);
+  d->nfields = d->alloc = f->nfields;
+  d->fields = dast_calloc(f->nfields ? f->nfields : 1, sizeof(*d->fields));
+  for(size_t i = 0; i < f->nfields; i++) {
+    d->fields[i].name = dup_or_null(f->fields[i].name);
+    d->fields[i].type = dup_or_null(f->fields[i].type);
+    d->fields[i].value = dup_or_null(f->fields[i].value);
+  }
+  return d;
 }
 
 static long add_field(struct hctx *h, const char *name, const char *type, const char *value)
@@ -201,7 +223,7 @@ static void form_end(struct hctx *h)
     free(h->alt[i].method);
   }
   h->nalt = 0;
-  form_free(f);
+  dast_form_free(f);
   h->select_idx = h->textarea_idx = -1;
 }
 
@@ -615,7 +637,7 @@ static dast_err extract(const char *html, size_t len, const char *page_url, cons
     }
     form_end(&h);
   }
-  form_free(h.form);
+  dast_form_free(h.form);
   h.form = NULL;
   for(size_t i = 0; i < h.nalt; i++) {
     free(h.alt[i].action);

@@ -37,6 +37,9 @@ struct dast_form {
                      "Reset database" form gives itself away */
 };
 typedef void (*dast_form_cb)(void *ud, const struct dast_form *form);
+/* A deep copy of a form (owned), and its release (NULL is fine). */
+struct dast_form *dast_form_dup(const struct dast_form *f);
+void dast_form_free(struct dast_form *f);
 
 struct dast_html_limits {
   size_t max_links;   /* URLs reported per page (default 20000) */
