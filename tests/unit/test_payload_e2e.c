@@ -21,6 +21,7 @@
 
 #include "payloads/attack.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/support.h"
 
 struct app {
   struct event_base *base;
@@ -79,48 +80,7 @@ static void send_later(struct app *a, struct evhttp_request *req, int ms, const 
   evtimer_add(l->ev, &tv);
 }
 
-static char *esc(const char *s)
-{
-  char *o = malloc(strlen(s) * 6 + 1), *p = o;
-  for(; *s; s++) {
-    const char *r = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                  : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
-    if(r) {
-      memcpy(p, r, strlen(r));
-      p += strlen(r);
-    } else {
-      *p++ = *s;
-    }
-  }
-  *p = '\0';
-  return o;
-}
 
-/* First value of `name` in the query or urlencoded body (decoded), owned. */
-static char *param(struct evhttp_request *req, const char *name)
-{
-  struct evkeyvalq q = {0};
-  TAILQ_INIT(&q);
-  const char *uri = evhttp_request_get_uri(req);
-  const char *qs = strchr(uri, '?');
-  char *v = NULL;
-  if(qs && !evhttp_parse_query_str(qs + 1, &q) && evhttp_find_header(&q, name))
-    v = strdup(evhttp_find_header(&q, name));
-  evhttp_clear_headers(&q);
-  if(v) return v;
-  struct evbuffer *in = evhttp_request_get_input_buffer(req);
-  size_t n = evbuffer_get_length(in);
-  if(n) {
-    char *body = calloc(1, n + 1);
-    evbuffer_copyout(in, body, n);
-    TAILQ_INIT(&q);
-    if(!evhttp_parse_query_str(body, &q) && evhttp_find_header(&q, name))
-      v = strdup(evhttp_find_header(&q, name));
-    evhttp_clear_headers(&q);
-    free(body);
-  }
-  return v ? v : strdup("");
-}
 
 /* "SQL": SELECT ... WHERE id = <input>, evaluated the way a database would
  * for the shapes that matter: unbalanced quotes are a syntax error, a
@@ -128,7 +88,7 @@ static char *param(struct evhttp_request *req, const char *name)
 static void h_product(struct app *a, struct evhttp_request *req, bool safe)
 {
   (void)a;
-  char *id = param(req, "id");
+  char *id = dast_test_param(req, "id");
   char *end;
   long n = strtol(id, &end, 10);
   int sq = 0, dq = 0;
@@ -167,9 +127,9 @@ static void h_product(struct app *a, struct evhttp_request *req, bool safe)
 /* A shell: "ping -c1 <host>" — output of commands after a separator. */
 static void h_ping(struct evhttp_request *req, bool safe)
 {
-  char *host = param(req, "host");
+  char *host = dast_test_param(req, "host");
   char out[512];
-  char *e = esc(host);
+  char *e = dast_test_html_esc(host);
   int k = snprintf(out, sizeof(out), "<html><body><pre>PING %s</pre>", e);
   free(e);
   const char *echo = strstr(host, "echo $((");
@@ -188,8 +148,8 @@ static void h_ping(struct evhttp_request *req, bool safe)
  * treats the input as data (safe). */
 static void h_hello(struct evhttp_request *req, bool safe)
 {
-  char *name = param(req, "name");
-  char out[512], *e = esc(name);
+  char *name = dast_test_param(req, "name");
+  char out[512], *e = dast_test_html_esc(name);
   const char *t = strstr(name, "{{");
   unsigned long long x, y;
   if(!safe && t && sscanf(t, "{{%llu*%llu}}", &x, &y) == 2)
@@ -205,7 +165,7 @@ static void h_hello(struct evhttp_request *req, bool safe)
  * basename-only lookup (safe). */
 static void h_file(struct evhttp_request *req, bool safe)
 {
-  char *name = param(req, "name");
+  char *name = dast_test_param(req, "name");
   char path[1024];
   snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : "/var/www/files/", name);
   if(safe) {
@@ -241,7 +201,7 @@ static void h_file(struct evhttp_request *req, bool safe)
 
 static void h_go(struct evhttp_request *req, bool safe)
 {
-  char *next = param(req, "next");
+  char *next = dast_test_param(req, "next");
   const char *to = next;
   if(safe && (next[0] != '/' || next[1] == '/' || next[1] == '\\')) to = "/";
   evhttp_add_header(evhttp_request_get_output_headers(req), "Location", to);
@@ -253,7 +213,7 @@ static void h_stored(struct app *a, struct evhttp_request *req, bool safe)
 {
   char *store = safe ? a->notes : a->guestbook;
   if(evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
-    char *m = param(req, safe ? "note" : "msg");
+    char *m = dast_test_param(req, safe ? "note" : "msg");
     if(strlen(store) + strlen(m) + 16 < sizeof(a->guestbook)) {
       strcat(store, "<li>");
       strcat(store, m);
@@ -266,7 +226,7 @@ static void h_stored(struct app *a, struct evhttp_request *req, bool safe)
   char *shown = safe ? NULL : strdup(store);
   if(safe) {
     /* render escaped (the stored text still carries our <li> markup) */
-    shown = esc(store);
+    shown = dast_test_html_esc(store);
   }
   size_t n = strlen(shown) + 128;
   char *page = malloc(n);
@@ -278,15 +238,10 @@ static void h_stored(struct app *a, struct evhttp_request *req, bool safe)
 
 /* An XML API: echoes the document's text; the vulnerable twin lets the
  * parser substitute external entities (XML_PARSE_NOENT|DTDLOAD). */
-static void quiet(void *ctx, const char *msg, ...)
-{
-  (void)ctx;
-  (void)msg;
-}
 
 static void h_xml(struct evhttp_request *req, bool safe)
 {
-  xmlSetGenericErrorFunc(NULL, quiet);
+  xmlSetGenericErrorFunc(NULL, dast_test_quiet);
   struct evbuffer *in = evhttp_request_get_input_buffer(req);
   size_t n = evbuffer_get_length(in);
   char *body = calloc(1, n + 1);
@@ -300,7 +255,7 @@ static void h_xml(struct evhttp_request *req, bool safe)
     return;
   }
   xmlChar *text = xmlNodeGetContent(xmlDocGetRootElement(d));
-  char *e = esc(text ? (const char *)text : "");
+  char *e = dast_test_html_esc(text ? (const char *)text : "");
   size_t len = strlen(e) + 64;
   char *page = malloc(len);
   snprintf(page, len, "<html><body><pre>%s</pre></body></html>", e);
@@ -320,7 +275,7 @@ static void fetched_cb(struct evhttp_request *r, void *ud)
 /* Server-side fetch of ?url= (only ever to 127.0.0.1: this is a test). */
 static void h_fetch(struct app *a, struct evhttp_request *req)
 {
-  char *url = param(req, "url");
+  char *url = dast_test_param(req, "url");
   struct evhttp_uri *u = evhttp_uri_parse(url);
   if(u && evhttp_uri_get_host(u) && !strcmp(evhttp_uri_get_host(u), "127.0.0.1") &&
      evhttp_uri_get_port(u) > 0) {
@@ -408,7 +363,7 @@ static void handler(struct evhttp_request *req, void *ud)
     evhttp_add_header(out, "Set-Cookie", "sessionid=f00d; Path=/");
     send_html(req, 200, "<html><body><a href='/search?q=x'>search</a></body></html>");
   } else if(!strcmp(path, "/search") || !strcmp(path, "/search-safe")) {
-    char *q = param(req, "q"), *e = esc(q), page[1024];
+    char *q = dast_test_param(req, "q"), *e = dast_test_html_esc(q), page[1024];
     bool safe = !strcmp(path, "/search-safe");
     snprintf(page, sizeof(page), "<html><body><p>Results for %s</p><form><input name=q value=\"%s\"></form></body></html>",
              safe ? e : q, safe ? e : q);
@@ -445,7 +400,7 @@ static void handler(struct evhttp_request *req, void *ud)
     snprintf(page, sizeof(page), "<html><body><form method=post action=/tokpost><input type=hidden name=csrf_token value=\"%x\"><input name=q></form></body></html>", t);
     send_html(req, 200, page);
   } else if(!strcmp(path, "/tokpost")) {
-    char *tok = param(req, "csrf_token"), *q = param(req, "q");
+    char *tok = dast_test_param(req, "csrf_token"), *q = dast_test_param(req, "q");
     unsigned t = (unsigned)strtoul(tok, NULL, 16);
     bool ok = false;
     for(int i = 0; i < 64; i++)
@@ -466,7 +421,7 @@ static void handler(struct evhttp_request *req, void *ud)
     if(q % 2) send_html(req, 500, "<html><body>PG::SyntaxError: ERROR:  unterminated quoted string at or near \"'\"</body></html>");
     else send_html(req, 200, "<html><body>visit counted</body></html>");
   } else if(!strcmp(path, "/report")) {
-    char *y = param(req, "year"), *end;
+    char *y = dast_test_param(req, "year"), *end;
     (void)strtol(y, &end, 10);
     if(*end || !*y)
       send_html(req, 500, "<pre>Traceback (most recent call last):\n  File \"/srv/app.py\", line 12, in report\n    year = int(request.args['year'])\nValueError: invalid literal for int()</pre>");
@@ -508,7 +463,7 @@ static void handler(struct evhttp_request *req, void *ud)
     send_html(req, 200, "{\"items\":[]}");
   } else if(!strcmp(path, "/sleepy")) {
     /* "SQL" with a registered sleep(): delays by N seconds */
-    char *q = param(req, "q");
+    char *q = dast_test_param(req, "q");
     const char *s = strstr(q, "SLEEP(");
     if(!s) s = strstr(q, "sleep(");
     int secs = s ? (int)strtol(s + 6, NULL, 10) : 0;
@@ -622,21 +577,12 @@ static void scan_free(struct scan *s)
 /* The finding of `check` whose template is `tmpl` (any when tmpl NULL). */
 static const struct dast_finding *find(const struct scan *s, const char *check, const char *tmpl)
 {
-  struct dast_finding *const *fs;
-  size_t n = dast_attack_findings(s->attack, &fs);
-  for(size_t i = 0; i < n; i++)
-    if(!strcmp(fs[i]->check_id, check) && (!tmpl || !strcmp(fs[i]->tmpl, tmpl))) return fs[i];
-  return NULL;
+  return dast_test_find(s->attack, check, tmpl);
 }
 
 static void dump(const struct scan *s)
 {
-  struct dast_finding *const *fs;
-  size_t n = dast_attack_findings(s->attack, &fs);
-  for(size_t i = 0; i < n; i++)
-    fprintf(stderr, "  finding: %-22s %-9s %s %s [%s]\n", fs[i]->check_id,
-            dast_confidence_name(fs[i]->confidence), fs[i]->method, fs[i]->tmpl,
-            fs[i]->param ? fs[i]->param : "-");
+  dast_test_dump_findings(s->attack);
 }
 
 #define EXPECT_CONFIRMED(s, check, tmpl)                                        \

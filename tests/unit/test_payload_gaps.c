@@ -25,6 +25,7 @@
 
 #include "payloads/attack.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/support.h"
 
 static const char users_xml[] =
     "<users><user><name>alice</name><role>administrator</role></user>"
@@ -55,53 +56,20 @@ static void html(struct evhttp_request *req, int code, const char *body)
   reply(req, code, "text/html; charset=utf-8", body);
 }
 
-static char *esc(const char *s)
-{
-  char *o = malloc(strlen(s) * 6 + 1), *p = o;
-  for(; *s; s++) {
-    const char *r = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                  : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
-    if(r) {
-      memcpy(p, r, strlen(r));
-      p += strlen(r);
-    } else {
-      *p++ = *s;
-    }
-  }
-  *p = '\0';
-  return o;
-}
 
-/* First value of `name` in the query (decoded), owned; "" when absent. */
-static char *param(struct evhttp_request *req, const char *name)
-{
-  struct evkeyvalq q;
-  TAILQ_INIT(&q);
-  const char *qs = strchr(evhttp_request_get_uri(req), '?');
-  char *v = NULL;
-  if(qs && !evhttp_parse_query_str(qs + 1, &q) && evhttp_find_header(&q, name))
-    v = strdup(evhttp_find_header(&q, name));
-  evhttp_clear_headers(&q);
-  return v ? v : strdup("");
-}
 
-static void quiet(void *ctx, const char *msg, ...)
-{
-  (void)ctx;
-  (void)msg;
-}
 
 /* A user directory: //user[name/text()='<name>']/role.  The vulnerable one
  * concatenates and shows the engine's error the way PHP's SimpleXML does;
  * the safe one refuses names that are not plain words. */
 static void h_xpath(struct app *a, struct evhttp_request *req, bool safe)
 {
-  char *name = param(req, "name");
+  char *name = dast_test_param(req, "name");
   bool word = name[strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789")] == '\0';
   char expr[1024], page[2048];
   snprintf(expr, sizeof(expr), "//user[name/text()='%s']/role", name);
   xmlXPathContextPtr ctx = xmlXPathNewContext(a->users);
-  xmlSetGenericErrorFunc(NULL, quiet);
+  xmlSetGenericErrorFunc(NULL, dast_test_quiet);
   xmlResetLastError();
   xmlXPathObjectPtr r = safe && !word ? NULL : xmlXPathEvalExpression(BAD_CAST expr, ctx);
   const xmlError *err = xmlGetLastError();
@@ -131,7 +99,7 @@ static void h_xpath(struct app *a, struct evhttp_request *req, bool safe)
  * leave to the SQL checks. */
 static void h_sql(struct app *a, struct evhttp_request *req)
 {
-  char *name = param(req, "name");
+  char *name = dast_test_param(req, "name");
   char *sql = sqlite3_mprintf("SELECT role FROM users WHERE name = '%s'", name);
   sqlite3_stmt *st = NULL;
   char page[2048];
@@ -158,8 +126,8 @@ static void h_sql(struct app *a, struct evhttp_request *req)
  * parser substitutes external entities. */
 static void h_xmlparam(struct evhttp_request *req, bool safe)
 {
-  char *x = param(req, "xml");
-  xmlSetGenericErrorFunc(NULL, quiet);
+  char *x = dast_test_param(req, "xml");
+  xmlSetGenericErrorFunc(NULL, dast_test_quiet);
   int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
   if(!safe) opts |= XML_PARSE_NOENT | XML_PARSE_DTDLOAD;
   xmlDocPtr d = xmlReadMemory(x, (int)strlen(x), "in.xml", NULL, opts);
@@ -169,7 +137,7 @@ static void h_xmlparam(struct evhttp_request *req, bool safe)
     return;
   }
   xmlChar *text = xmlNodeGetContent(xmlDocGetRootElement(d));
-  char *e = esc(text ? (const char *)text : "");
+  char *e = dast_test_html_esc(text ? (const char *)text : "");
   size_t len = strlen(e) + 64;
   char *page = malloc(len);
   snprintf(page, len, "<html><body><pre>%s</pre></body></html>", e);
@@ -185,8 +153,8 @@ static void h_xmlparam(struct evhttp_request *req, bool safe)
 static void h_wall(struct app *a, struct evhttp_request *req, bool safe)
 {
   char *store = safe ? a->wall_safe : a->wall;
-  char *m = param(req, "msg");
-  char *e = esc(m);
+  char *m = dast_test_param(req, "msg");
+  char *e = dast_test_html_esc(m);
   size_t used = strlen(store);
   if(*m) snprintf(store + used, sizeof(a->wall) - used, "<li>%s</li>", safe ? e : m);
   size_t n = strlen(store) + 128;
@@ -200,7 +168,7 @@ static void h_wall(struct app *a, struct evhttp_request *req, bool safe)
 
 static void h_jsonp(struct evhttp_request *req, const char *path)
 {
-  char *cb = param(req, "callback"), body[1024];
+  char *cb = dast_test_param(req, "callback"), body[1024];
   static const char data[] = "{\"user\":\"bob\",\"email\":\"bob@example.com\"}";
   if(!strcmp(path, "/jsonp"))
     snprintf(body, sizeof(body), "%s(%s);", cb, data);
@@ -269,7 +237,7 @@ static void handler(struct evhttp_request *req, void *ud)
   else if(!strcmp(path, "/wall")) h_wall(a, req, false);
   else if(!strcmp(path, "/wall-safe")) h_wall(a, req, true);
   else if(!strcmp(path, "/echo")) {
-    char *q = param(req, "q"), page[1024];
+    char *q = dast_test_param(req, "q"), page[1024];
     snprintf(page, sizeof(page), "<html><body><p>You said %s</p></body></html>", q);
     html(req, 200, page);
     free(q);
@@ -374,21 +342,12 @@ static void scan_free(struct scan *s)
 
 static const struct dast_finding *find(const struct scan *s, const char *check, const char *tmpl)
 {
-  struct dast_finding *const *fs;
-  size_t n = dast_attack_findings(s->attack, &fs);
-  for(size_t i = 0; i < n; i++)
-    if(!strcmp(fs[i]->check_id, check) && !strcmp(fs[i]->tmpl, tmpl)) return fs[i];
-  return NULL;
+  return dast_test_find(s->attack, check, tmpl);
 }
 
 static void dump(const struct scan *s)
 {
-  struct dast_finding *const *fs;
-  size_t n = dast_attack_findings(s->attack, &fs);
-  for(size_t i = 0; i < n; i++)
-    fprintf(stderr, "  finding: %-16s %-9s %s [%s] %s\n", fs[i]->check_id,
-            dast_confidence_name(fs[i]->confidence), fs[i]->tmpl, fs[i]->param ? fs[i]->param : "-",
-            fs[i]->evidence ? fs[i]->evidence : "");
+  dast_test_dump_findings(s->attack);
 }
 
 #define EXPECT_CONFIRMED(s, check, tmpl)                                         \
@@ -423,7 +382,7 @@ TEST(xpath_lower_case_boolean_and_errors_not_sql)
   EXPECT_CONFIRMED(&s, "xpath-boolean", "/xpath?name=");
   EXPECT_CONFIRMED(&s, "xpath-error", "/xpath?name=");
   ASSERT_CONTAINS(find(&s, "xpath-error", "/xpath?name=")->response, ">>>");
-  /* XPath's upper-case AND is a syntax error: the SQL check stays quiet */
+  /* XPath's upper-case AND is a syntax error: the SQL check stays dast_test_quiet */
   EXPECT_NOT_CONFIRMED(&s, "sqli-boolean", "/xpath?name=");
   ASSERT(!find(&s, "xpath-boolean", "/xpath-safe?name="));
   ASSERT(!find(&s, "xpath-error", "/xpath-safe?name="));
