@@ -10,11 +10,11 @@
 #   bash docker/deps.sh --print build   # just print the list
 set -euo pipefail
 
-BUILD_PKGS="build-essential cmake pkg-config libcurl4-openssl-dev libevent-dev libxml2-dev libpcre2-dev libjansson-dev libsqlite3-dev libyaml-dev"
+BUILD_PKGS="build-essential cmake pkg-config libcurl4-openssl-dev libevent-dev libxml2-dev libpcre2-dev libjansson-dev libsqlite3-dev libyaml-dev libmimalloc-dev"
 # node and npm come with the machine image (tests that need them skip without them)
 TEST_PKGS="libxml2-utils clang libclang-rt-14-dev valgrind cppcheck clang-tidy sqlite3 curl time chromium"
 BENCH_PKGS="nginx-light wrk"
-RUNTIME_PKGS="ca-certificates libcurl4 libevent-2.1-7 libevent-pthreads-2.1-7 libxml2 libpcre2-8-0 libjansson4 libsqlite3-0 libyaml-0-2"
+RUNTIME_PKGS="ca-certificates libcurl4 libevent-2.1-7 libevent-pthreads-2.1-7 libxml2 libpcre2-8-0 libjansson4 libsqlite3-0 libyaml-0-2 libmimalloc2.0"
 
 print=0
 if [ "${1:-}" = "--print" ]; then print=1; shift; fi

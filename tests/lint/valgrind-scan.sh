@@ -67,8 +67,10 @@ fi
 # (tests/lint/nojit.c, see there).
 cc -shared -fPIC -O1 -o "$work/nojit.so" "$(dirname "$0")/nojit.c" || exit 2
 echo "valgrind-scan: dastgate ${args[*]}"
+# A dastgate linked with mimalloc (CMakeLists.txt, DAST_MIMALLOC) gets
+# memcheck's own malloc in its place, as glibc's would.
 LD_PRELOAD=$work/nojit.so valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite \
-  --show-leak-kinds=definite --error-exitcode=99 --num-callers=30 \
+  --soname-synonyms='somalloc=libmimalloc.so*' --show-leak-kinds=definite --error-exitcode=99 --num-callers=30 \
   --log-file="$work/vg.log" "$dastgate" "${args[@]}" >"$work/scan.out" 2>"$work/scan.err"
 rc=$?
 errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$work/vg.log" | tail -n1)
