@@ -64,7 +64,7 @@ static const struct opt opts[] = {
   {"max-time", 0, O_DOUBLE, OFF(max_time), 0, 1e7, "SECONDS", "whole-scan budget; queued work is dropped after it, results kept", NULL},
   {"max-body", 0, O_SIZE, OFF(body_cap), 1024, 1e10, "BYTES", "response body cap, e.g. 4M (default 4M)", NULL},
   {"max-redirects", 0, O_INT, OFF(max_redirects), 0, 100, "N", "redirect hops per request (default 10)", NULL},
-  {"threads", 0, O_INT, OFF(parse_threads), 0, 64, "N", "threads parsing pages beside the network loop (default: CPUs - 1, at most 4)", NULL},
+  {"threads", 0, O_INT, OFF(parse_threads), 0, 64, "N", "threads parsing pages beside the network loop (default: one per CPU, at most 4; 0 = parse on the loop)", NULL},
   {"retries", 0, O_INT, OFF(retries), 0, 10, "N", "retries on connection errors (default 2)", NULL},
   {"proxy", 0, O_STR, OFF(proxy), 0, 0, "URL", "send everything through this proxy", NULL},
   {"insecure", 'k', O_BOOL, OFF(insecure), 0, 0, NULL, "accept self-signed TLS certificates", NULL},

@@ -34,7 +34,7 @@ void dast_pool_submit(struct dast_pool *p, dast_work_fn work, dast_done_fn done,
 void dast_pool_free(struct dast_pool *p);
 unsigned dast_pool_threads(const struct dast_pool *p);
 /* A sensible worker count for CPU-bound parsing beside a busy loop thread:
- * the online CPUs minus one, at most 4 (0 on a single CPU). */
+ * one per online CPU, at most 4 (0 on a single CPU). */
 unsigned dast_pool_default_threads(void);
 
 #endif
