@@ -25,7 +25,14 @@ struct ctx {
 static json_t *text(const char *s)
 {
   if(!s) return json_null();
-  char *c = dast__utf8_clean(s, strlen(s), DAST_REPORT_FIELD_CAP);
+  size_t n = strlen(s), k = 0;
+  while(k < n && (unsigned char)s[k] < 0x80) k++;
+  if(k == n && n <= DAST_REPORT_FIELD_CAP) { /* plain ASCII (most URLs and names): valid as it is */
+    json_t *j = json_stringn_nocheck(s, n);
+    if(!j) dast_oom();
+    return j;
+  }
+  char *c = dast__utf8_clean(s, n, DAST_REPORT_FIELD_CAP);
   json_t *j = json_string_nocheck(c); /* cleaned: valid UTF-8, no NUL */
   free(c);
   if(!j) dast_oom();

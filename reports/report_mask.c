@@ -193,7 +193,23 @@ static void replace_literal(struct dast_buf *b, const char *secret)
   *b = o;
 }
 
-static bool is_name_char(char c) { return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.' || c == '[' || c == ']'; }
+static bool is_name_char(char c)
+{
+  unsigned char u = (unsigned char)c;
+  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-' ||
+         u == '_' || u == '.' || u == '[' || u == ']';
+}
+
+/* Characters after which a name may start (see mask_structural). */
+static bool name_boundary(char c)
+{
+  switch(c) {
+  case '\n': case '\'': case '"': case ' ': case '&': case '?': case ';': case '{': case ',': case '\t':
+    return true;
+  default:
+    return false;
+  }
+}
 
 /* Value end for a masked span starting at s: line end, or the quote that
  * opened the context; for name=value also '&', ';', whitespace. */
@@ -314,7 +330,7 @@ static char *mask_structural(const char *t, const char *keep)
       run = i;
       continue;
     }
-    bool boundary = i == 0 || strchr("\n'\" &?;{,\t", t[i - 1]);
+    bool boundary = i == 0 || name_boundary(t[i - 1]);
     size_t nl = 0, vstart = 0;
     while(boundary && i + nl < n && is_name_char(t[i + nl])) nl++;
     if(nl) {
@@ -358,6 +374,7 @@ char *dast__mask(const struct dast_strlist *secrets, const char *text)
 char *dast__mask_keep(const struct dast_strlist *secrets, const char *text, const char *keep)
 {
   if(!text) return NULL;
+  if(!secrets || !secrets->n) return mask_structural(text, keep && *keep ? keep : NULL);
   struct dast_buf b;
   dast_buf_init(&b, 0);
   if(dast_buf_adds(&b, text)) dast_oom();
