@@ -51,6 +51,7 @@ struct dast_pool;
 struct dast_crawler {
   struct dast_engine *eng;
   struct dast_pool *pool;   /* parse workers (crawl_parse.c); 0 threads = inline */
+  uint64_t parse_gen;       /* this crawler's id in the workers' link memo */
   size_t parsing;           /* responses handed to the pool, not yet replayed */
   size_t parsing_bytes;     /* their bodies' bytes */
   const struct dast_config *cfg;

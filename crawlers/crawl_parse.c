@@ -21,6 +21,7 @@
 #include "scanner/engine/pool.h"
 
 #include <libxml/parser.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,31 @@ static char *dup_or_null(const char *s)
   return s ? dast_strdup(s) : NULL;
 }
 
+#define MEMO_SLOTS 1024 /* per thread: ~48 KB */
+
+struct memo {
+  uint64_t gen, id; /* crawler (dast_crawler.parse_gen, never 0), link */
+  struct dast__link_pre pre;
+};
+
+static _Thread_local struct memo memo[MEMO_SLOTS];
+
+static void prepare_get(const struct dast_crawler *c, const char *url, enum dast_source src,
+                        struct dast__link_pre *pre)
+{
+  size_t len = strlen(url);
+  uint64_t id = dast_hash64(url, len, (uint64_t)src * 0x9e3779b97f4a7c15ULL + 1);
+  struct memo *m = &memo[id % MEMO_SLOTS];
+  if(m->gen == c->parse_gen && m->id == id) {
+    *pre = m->pre;
+    return;
+  }
+  dast__discover_prepare(c, K_PAGE, "GET", url, src, pre);
+  m->gen = c->parse_gen;
+  m->id = id;
+  m->pre = *pre;
+}
+
 static void rec_found(void *ud, const struct dast_found *f)
 {
   struct job *j = ud;
@@ -71,7 +97,7 @@ static void rec_found(void *ud, const struct dast_found *f)
   r->json_keys = dup_or_null(f->json_keys);
   r->content_type = dup_or_null(f->content_type);
   r->src = f->src;
-  if(!strcmp(r->method, "GET")) dast__discover_prepare(j->c, K_PAGE, "GET", r->url, r->src, &r->pre);
+  if(!strcmp(r->method, "GET")) prepare_get(j->c, r->url, r->src, &r->pre);
 }
 
 
@@ -162,6 +188,8 @@ void dast__parse_offload(struct dast_crawler *c, struct dast__item *it, const ch
 
 dast_err dast__parse_init(struct dast_crawler *c, char *errbuf, size_t errlen)
 {
+  static _Atomic uint64_t gens; /* the service makes crawlers on several threads */
+  c->parse_gen = atomic_fetch_add(&gens, 1) + 1;
   int n = c->cfg->parse_threads;
   unsigned threads = n < 0 ? dast_pool_default_threads() : (unsigned)n;
   if(threads) xmlInitParser(); /* libxml2's globals, once, before any thread parses */
