@@ -128,7 +128,7 @@ dast_err dast_scan_wait_ready(const struct dast_config *cfg, struct dast_scan_ct
   pc.retries = 0;
   pc.timeout_ms = 3000;
   pc.max_requests = 0;
-  struct event_base *base = event_base_new();
+  struct event_base *base = dast_event_base_new();
   if(!base) dast_oom();
   struct dast_scope *scope = NULL;
   struct dast_engine *eng = NULL;
@@ -328,7 +328,7 @@ int dast_scan_run(const struct dast_config *cfg, struct dast_scan_ctl *ctl_in, j
   /* 1. everything the user handed us, before any request */
   if(dast_gate_new(cfg, &s.gate, errbuf, errlen)) goto out;
   if(!cfg->crawl_only && dast_checks_load(cfg, &s.checks, errbuf, errlen)) goto out;
-  s.base = event_base_new();
+  s.base = dast_event_base_new();
   if(!s.base) dast_oom();
   if(dast_scope_new(cfg, &s.scope, errbuf, errlen)) goto out;
   if(dast_engine_new(s.base, cfg, s.scope, &s.eng, errbuf, errlen)) goto out;

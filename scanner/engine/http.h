@@ -124,6 +124,9 @@ dast_err dast_engine_later(struct dast_engine *eng, unsigned ms, dast_timer_cb c
  * max_requests.  Release runs on the loop thread. */
 void dast_engine_hold(struct dast_engine *eng);
 struct event_base *dast_engine_base(const struct dast_engine *eng);
+/* A libevent base suited to an engine (use it for dast_engine_new): epoll's
+ * changes are batched per loop iteration.  NULL when out of memory. */
+struct event_base *dast_event_base_new(void);
 void dast_engine_release(struct dast_engine *eng);
 /* Runs the loop until nothing is queued, running or pending, or the budget
  * ran out.  Returns DAST_ETIMEOUT when the budget stopped it. */
