@@ -51,7 +51,7 @@ static void fix_init(struct fix *f, size_t body_cap)
 {
   memset(f, 0, sizeof(*f));
   signal(SIGPIPE, SIG_IGN);
-  f->base = event_base_new();
+  f->base = dast_event_base_new();
   if(!f->base || dast_chaos_new(f->base, 0, &f->srv) || dast_chaos_new(f->base, 0, &f->canary))
     abort();
   dast_chaos_set_canary(f->srv, dast_chaos_port(f->canary));

@@ -28,7 +28,7 @@ static bool has(struct dast_crawler *c, const char *method, const char *tmpl)
 TEST(crawl_hostile_server_is_bounded)
 {
   signal(SIGPIPE, SIG_IGN);
-  struct event_base *base = event_base_new();
+  struct event_base *base = dast_event_base_new();
   struct dast_chaos *srv;
   if(!base || dast_chaos_new(base, 0, &srv)) abort();
   struct dast_config cfg;

@@ -346,7 +346,7 @@ struct run {
 static void site_start(struct run *r)
 {
   memset(r, 0, sizeof(*r));
-  r->s.base = event_base_new();
+  r->s.base = dast_event_base_new();
   r->s.http = evhttp_new(r->s.base);
   evhttp_set_allowed_methods(r->s.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
   evhttp_set_gencb(r->s.http, handler, &r->s);

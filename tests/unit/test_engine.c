@@ -151,7 +151,7 @@ struct fix {
 static void fix_init(struct fix *f, void (*tweak)(struct dast_config *))
 {
   memset(f, 0, sizeof(*f));
-  f->base = event_base_new();
+  f->base = dast_event_base_new();
   srv_start(&f->srv, f->base);
   srv_start(&f->other, f->base);
   dast_config_init(&f->cfg);
