@@ -10,7 +10,15 @@
  * characters and whitespace, so each match attempt stops at the next quote:
  * the total work is linear in the script (and re.h's match limits bound it
  * anyway).  A per-call hash set suppresses duplicates; nothing outlives the
- * call except what the callback copies. */
+ * call except what the callback copies.
+ *
+ * URL prefixes kept in constants (`const API = "/api/v2"`, `baseURL:
+ * "/backend"`, `... || "/api"`) are the rule in single-page apps, and the
+ * calls then build on them: fetch(`${API}/users/${id}`), API + "/cart".
+ * When a script defines such constants, the patterns run on a copy of it
+ * where those uses are rewritten into plain literals ("/api/v2/users/${id}",
+ * "/api/v2/cart"), so the call patterns still see the method and body.  The
+ * copy is bounded (MAX_CONSTS names, MAX_GROWTH extra bytes). */
 #include "crawlers/jsurls.h"
 
 #include "crawlers/hset.h"
@@ -52,9 +60,22 @@ static const struct {
 #define AFTER_CTYPE "^\\s*,[^;]{0,400}?[\"']?content-type[\"']?\\s*:\\s*[\"']([^\"']{1,100})[\"']"
 #define JSON_KEY "(?:^|,)\\s*[\"']?([A-Za-z_$][A-Za-z0-9_$]{0,63})[\"']?\\s*(?::|,|$)"
 
+/* A URL-prefix value: root-relative, ./ ../, or absolute http(s), without
+ * quotes, whitespace or '$' (a template's own ${...}). */
+#define PREFIX "((?:https?:)?/[^\"'`\\s<>\\\\$]{0,255}|\\.\\.?/[^\"'`\\s<>\\\\$]{0,253})"
+/* const|let|var NAME = "value" (also `= something || "value"`) */
+#define CONST_DECL                                                                               \
+  "\\b(?:const|let|var)\\s+([A-Za-z_$][\\w$]{0,63})\\s*=\\s*(?:[^;\\n=]{0,120}?\\|\\|\\s*)?([\"'`])" \
+  PREFIX "\\2"
+/* NAME: "value" in an object literal (a config block, axios.create) */
+#define CONST_PROP "(?:^|[{,\\s])[\"']?([A-Za-z_$][\\w$]{0,63})[\"']?\\s*:\\s*([\"'`])" PREFIX "\\2"
+#define MAX_CONSTS 64
+#define MAX_GROWTH (1024u * 1024u)
+
 struct dast_jsurls {
   struct dast_re *re[P__COUNT];
   struct dast_re *after_method, *after_json, *json_key, *after_ctype;
+  struct dast_re *const_decl, *const_prop;
 };
 
 dast_err dast_jsurls_new(struct dast_jsurls **out)
@@ -68,6 +89,8 @@ dast_err dast_jsurls_new(struct dast_jsurls **out)
   if(!e) e = dast_re_compile(AFTER_JSON, 0, &j->after_json, err, sizeof(err));
   if(!e) e = dast_re_compile(JSON_KEY, 0, &j->json_key, err, sizeof(err));
   if(!e) e = dast_re_compile(AFTER_CTYPE, DAST_RE_CASELESS, &j->after_ctype, err, sizeof(err));
+  if(!e) e = dast_re_compile(CONST_DECL, 0, &j->const_decl, err, sizeof(err));
+  if(!e) e = dast_re_compile(CONST_PROP, 0, &j->const_prop, err, sizeof(err));
   if(e) {
     DAST_LOG(DAST_LOG_ERROR, "crawl", "jsurls pattern: %s", err);
     dast_jsurls_free(j);
@@ -85,6 +108,8 @@ void dast_jsurls_free(struct dast_jsurls *j)
   dast_re_free(j->after_json);
   dast_re_free(j->json_key);
   dast_re_free(j->after_ctype);
+  dast_re_free(j->const_decl);
+  dast_re_free(j->const_prop);
   free(j);
 }
 
@@ -236,6 +261,119 @@ static void run_pattern(struct scan *s, int p)
   }
 }
 
+/* ---- URL-prefix constants ---- */
+
+struct consts {
+  size_t n;
+  const char *name[MAX_CONSTS], *value[MAX_CONSTS]; /* into the script */
+  size_t name_len[MAX_CONSTS], value_len[MAX_CONSTS];
+};
+
+static void collect(const struct dast_re *re, const char *js, size_t len, struct consts *c)
+{
+  size_t ov[8], at = 0;
+  while(at < len && c->n < MAX_CONSTS) {
+    int rc = dast_re_match(re, js, len, at, ov, 4);
+    if(rc == 0) break;
+    if(rc < 0) {
+      at += 4096;
+      continue;
+    }
+    const char *name = js + ov[2];
+    size_t nl = ov[3] - ov[2];
+    bool known = false;
+    for(size_t i = 0; i < c->n && !known; i++)
+      known = c->name_len[i] == nl && !memcmp(c->name[i], name, nl);
+    if(!known && ov[7] > ov[6]) { /* first definition wins; "" is no prefix */
+      c->name[c->n] = name;
+      c->name_len[c->n] = nl;
+      c->value[c->n] = js + ov[6];
+      c->value_len[c->n] = ov[7] - ov[6];
+      c->n++;
+    }
+    at = ov[1] > at ? ov[1] : at + 1;
+  }
+}
+
+static bool ident_char(char ch)
+{
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+         ch == '_' || ch == '$';
+}
+
+static long lookup(const struct consts *c, const char *name, size_t n)
+{
+  for(size_t i = 0; i < c->n; i++)
+    if(c->name_len[i] == n && !memcmp(c->name[i], name, n)) return (long)i;
+  return -1;
+}
+
+/* The script with `${NAME}` (also `${cfg.NAME}`) and `NAME + "lit"` written
+ * as the constant's value, or NULL when nothing was rewritten. */
+static char *substitute(const struct consts *c, const char *js, size_t len, size_t *out_len)
+{
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  size_t run = 0, growth = 0;
+  bool changed = false;
+  for(size_t i = 0; i < len && growth < MAX_GROWTH;) {
+    if(js[i] == '$' && i + 1 < len && js[i + 1] == '{') { /* ${a.b.NAME} */
+      size_t e = i + 2;
+      while(e < len && e - i < 130 && (ident_char(js[e]) || js[e] == '.' || js[e] == ' ')) e++;
+      if(e < len && js[e] == '}') {
+        size_t ne = e;
+        while(ne > i + 2 && js[ne - 1] == ' ') ne--;
+        size_t ns = ne;
+        while(ns > i + 2 && ident_char(js[ns - 1])) ns--;
+        long k = ne > ns ? lookup(c, js + ns, ne - ns) : -1;
+        if(k >= 0) {
+          (void)dast_buf_add(&b, js + run, i - run);
+          (void)dast_buf_add(&b, c->value[k], c->value_len[k]);
+          growth += c->value_len[k];
+          i = run = e + 1;
+          changed = true;
+          continue;
+        }
+      }
+      i += 2;
+      continue;
+    }
+    if(ident_char(js[i]) && (i == 0 || (!ident_char(js[i - 1]) && js[i - 1] != '.'))) {
+      size_t e = i;
+      while(e < len && ident_char(js[e])) e++;
+      long k = lookup(c, js + i, e - i);
+      size_t q = e;
+      while(q < len && (js[q] == ' ' || js[q] == '\t')) q++;
+      if(k >= 0 && q < len && js[q] == '+') { /* NAME + "lit" */
+        q++;
+        while(q < len && (js[q] == ' ' || js[q] == '\t')) q++;
+        char quote = q < len ? js[q] : 0;
+        const char *close = quote == '"' || quote == '\'' || quote == '`'
+                                ? memchr(js + q + 1, quote, len - q - 1 < 2048 ? len - q - 1 : 2048)
+                                : NULL;
+        if(close && !memchr(js + q + 1, '\n', (size_t)(close - (js + q + 1)))) {
+          (void)dast_buf_add(&b, js + run, i - run);
+          (void)dast_buf_add(&b, &quote, 1);
+          (void)dast_buf_add(&b, c->value[k], c->value_len[k]);
+          growth += c->value_len[k];
+          i = run = q + 1; /* the literal's text and its closing quote follow as they are */
+          changed = true;
+          continue;
+        }
+      }
+      i = e;
+      continue;
+    }
+    i++;
+  }
+  if(!changed) {
+    dast_buf_free(&b);
+    return NULL;
+  }
+  (void)dast_buf_add(&b, js + run, len - run);
+  return dast_buf_take(&b, out_len);
+}
+
 size_t dast_jsurls_extract(const struct dast_jsurls *j, const char *js, size_t len,
                            const char *base, size_t max, dast_found_cb cb, void *ud,
                            bool *capped)
@@ -243,7 +381,14 @@ size_t dast_jsurls_extract(const struct dast_jsurls *j, const char *js, size_t l
   struct scan s = {.j = j, .js = js, .len = len, .base = base, .max = max, .cb = cb, .ud = ud};
   if(capped) *capped = false;
   if(!j || !js || !base || !cb) return 0;
+  struct consts c = {0};
+  collect(j->const_decl, js, len, &c);
+  collect(j->const_prop, js, len, &c);
+  char *rewritten = c.n ? substitute(&c, js, len, &s.len) : NULL;
+  if(rewritten) s.js = rewritten;
+  else s.len = len;
   for(int p = 0; p < P__COUNT && !s.capped; p++) run_pattern(&s, p);
+  free(rewritten);
   dast__hset_free(&s.seen);
   if(capped) *capped = s.capped;
   return s.reported;

@@ -71,6 +71,39 @@ TEST(external_script_urls)
   dast_jsurls_free(j);
 }
 
+/* URL prefixes kept in constants and built on: the single-page-app way. */
+TEST(url_prefix_constants)
+{
+  static const char js[] =
+      "const API = \"/api/v2\";\n"
+      "let ROOT = process.env.ROOT || '/svc';\n"
+      "var cfg = { apiBase: \"/backend\", other: 3 };\n"
+      "fetch(`${API}/users/${id}/orders`).then(r => r.json());\n"
+      "fetch(API + \"/products?limit=10\", {method: \"POST\", body: JSON.stringify({sku: 1})});\n"
+      "axios.put(ROOT + '/profile');\n"
+      "fetch(`${cfg.apiBase}/health`);\n"
+      "const s = 'API + \"/x\"'; x.API + '/not-a-constant';\n"
+      "fetch(`${unknown}/skipped`);\n";
+  struct dast_jsurls *j;
+  ASSERT_EQ(dast_jsurls_new(&j), DAST_OK);
+  struct got g = {0};
+  dast_buf_init(&g.b, 0);
+  (void)dast_buf_adds(&g.b, "");
+  (void)dast_jsurls_extract(j, js, sizeof(js) - 1, "http://127.0.0.1:9/app.js", 100, on_url, &g,
+                            NULL);
+  if(getenv("DUMP")) fprintf(stderr, "%s", g.b.data);
+  const char *u = g.b.data;
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:9/api/v2/users/1/orders\n");
+  ASSERT_CONTAINS(u, "POST http://127.0.0.1:9/api/v2/products?limit=10 keys=sku\n");
+  ASSERT_CONTAINS(u, "PUT http://127.0.0.1:9/svc/profile\n");
+  ASSERT_CONTAINS(u, "GET http://127.0.0.1:9/backend/health\n");
+  ASSERT(!strstr(u, "/api/v2/not-a-constant")); /* x.API is a property, not the constant */
+  ASSERT(!strstr(u, "skipped"));                 /* unknown origin: not guessed */
+  ASSERT(!strstr(u, "9/products"));              /* the rewritten call, not a bare "/products" */
+  dast_buf_free(&g.b);
+  dast_jsurls_free(j);
+}
+
 TEST(cap_is_honoured)
 {
   struct dast_buf b;
