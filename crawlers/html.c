@@ -8,7 +8,10 @@
  *  - base: the URL relative references resolve against (page URL, then the
  *    first <base href>);
  *  - form: the form being assembled (owned) and its buttons' extra
- *    formaction/formmethod pairs; emitted at </form> or end of document;
+ *    formaction/formmethod pairs; emitted at </form> or end of document,
+ *    except a form with an id, which is held to the end of the document
+ *    (at most MAX_HELD) so controls elsewhere on the page that name it
+ *    (<input form="id">, HTML5; kept in `orphan`) join it first;
  *  - select/textarea/option/script: which text the characters callback is
  *    collecting.
  * URLs are resolved with url.h and handed to the caller's callback, which
@@ -28,9 +31,22 @@
 #define MAX_FIELD_VALUE 4096
 #define MAX_ALT_ACTIONS 8
 #define MAX_COMMENTS 64 /* comments per page parsed as markup */
+#define MAX_HELD 16     /* forms with an id held to the end of the page */
+#define MAX_ORPHANS 64  /* <input form="id"> controls outside their form */
 
 struct alt_action {
   char *action, *method;
+};
+
+struct held {
+  struct dast_form *form;
+  char *id;
+  struct alt_action alt[MAX_ALT_ACTIONS];
+  size_t nalt;
+};
+
+struct orphan {
+  char *form_id, *name, *type, *value;
 };
 
 struct hctx {
@@ -47,8 +63,13 @@ struct hctx {
   size_t depth;
   bool stopped;
   struct dast_form *form;
+  char *form_id; /* the open form's id attribute (owned) or NULL */
   struct alt_action alt[MAX_ALT_ACTIONS];
   size_t nalt;
+  struct held held[MAX_HELD];
+  size_t nheld;
+  struct orphan orphan[MAX_ORPHANS];
+  size_t norphans;
   bool submit_seen;
   long select_idx, textarea_idx;
   bool select_chosen, select_has_first;
@@ -197,34 +218,87 @@ static char *normal_method(const char *m)
 
 static void form_begin(struct hctx *h, const xmlChar **atts);
 
+/* Hands form f to the callback, then once per extra formaction/formmethod. */
+static void form_emit(struct hctx *h, struct dast_form *f, const struct alt_action *alt, size_t nalt)
+{
+  if(h->st->forms >= h->lim.max_forms) {
+    h->st->capped = true;
+    h->st->cap_reason = "forms per page";
+    return;
+  }
+  h->on_form(h->ud, f);
+  h->st->forms++;
+  char *action = f->action, *method = f->method;
+  for(size_t i = 0; i < nalt && h->st->forms < h->lim.max_forms; i++) {
+    f->action = alt[i].action;
+    f->method = alt[i].method;
+    h->on_form(h->ud, f);
+    h->st->forms++;
+  }
+  f->action = action;
+  f->method = method;
+}
+
 static void form_end(struct hctx *h)
 {
   struct dast_form *f = h->form;
   if(!f) return;
   h->form = NULL;
-  if(h->st->forms < h->lim.max_forms && !h->stopped) {
-    h->on_form(h->ud, f);
-    h->st->forms++;
-    char *action = f->action, *method = f->method;
-    for(size_t i = 0; i < h->nalt && h->st->forms < h->lim.max_forms; i++) {
-      f->action = h->alt[i].action;
-      f->method = h->alt[i].method;
-      h->on_form(h->ud, f);
-      h->st->forms++;
-    }
-    f->action = action;
-    f->method = method;
-  } else if(!h->stopped) {
-    h->st->capped = true;
-    h->st->cap_reason = "forms per page";
+  h->select_idx = h->textarea_idx = -1;
+  if(h->form_id && h->nheld < MAX_HELD && !h->stopped) { /* see MAX_HELD */
+    struct held *k = &h->held[h->nheld++];
+    k->form = f;
+    k->id = h->form_id;
+    h->form_id = NULL;
+    memcpy(k->alt, h->alt, h->nalt * sizeof(h->alt[0]));
+    k->nalt = h->nalt;
+    h->nalt = 0;
+    return;
   }
+  if(!h->stopped) form_emit(h, f, h->alt, h->nalt);
   for(size_t i = 0; i < h->nalt; i++) {
     free(h->alt[i].action);
     free(h->alt[i].method);
   }
   h->nalt = 0;
+  free(h->form_id);
+  h->form_id = NULL;
   dast_form_free(f);
-  h->select_idx = h->textarea_idx = -1;
+}
+
+/* End of document: held forms get the controls that name them, then go
+ * out (they were complete, so even a page cut short by a limit sends them). */
+static void held_flush(struct hctx *h, bool emit)
+{
+  for(size_t i = 0; i < h->nheld; i++) {
+    struct held *k = &h->held[i];
+    if(emit) {
+      struct dast_form *open = h->form;
+      h->form = k->form; /* add_field works on h->form */
+      for(size_t o = 0; o < h->norphans; o++) {
+        const struct orphan *x = &h->orphan[o];
+        if(strcmp(x->form_id, k->id)) continue;
+        if(!strcmp(x->type, "radio") && has_field(k->form, x->name)) continue;
+        (void)add_field(h, x->name, x->type, x->value);
+      }
+      h->form = open;
+      form_emit(h, k->form, k->alt, k->nalt);
+    }
+    for(size_t a = 0; a < k->nalt; a++) {
+      free(k->alt[a].action);
+      free(k->alt[a].method);
+    }
+    dast_form_free(k->form);
+    free(k->id);
+  }
+  h->nheld = 0;
+  for(size_t o = 0; o < h->norphans; o++) {
+    free(h->orphan[o].form_id);
+    free(h->orphan[o].name);
+    free(h->orphan[o].type);
+    free(h->orphan[o].value);
+  }
+  h->norphans = 0;
 }
 
 static void form_begin(struct hctx *h, const xmlChar **atts)
@@ -239,6 +313,8 @@ static void form_begin(struct hctx *h, const xmlChar **atts)
   const char *enc = attr(atts, "enctype");
   f->enctype = lower_dup(enc && *enc ? enc : "application/x-www-form-urlencoded");
   h->form = f;
+  const char *id = attr(atts, "id");
+  h->form_id = id && *id ? dast_strdup(id) : NULL;
   h->submit_seen = false;
   h->select_idx = h->textarea_idx = -1;
 }
@@ -300,10 +376,24 @@ static void on_input(struct hctx *h, const xmlChar **atts, bool is_button)
     }
   }
   const char *name = attr(atts, "name");
-  if(!h->form || !name || !*name) return;
+  if(!name || !*name) return;
   if(!strcasecmp(type, "reset") || !strcasecmp(type, "image") ||
      (is_button && !strcasecmp(type, "button")))
     return;
+  const char *owner = attr(atts, "form"); /* HTML5: the form it belongs to, wherever it is */
+  if(owner && *owner && (!h->form_id || strcmp(owner, h->form_id))) {
+    if(h->norphans < MAX_ORPHANS && !submit) {
+      const char *v = attr(atts, "value");
+      struct orphan *x = &h->orphan[h->norphans++];
+      x->form_id = dast_strdup(owner);
+      x->name = dast_strdup(name);
+      x->type = dast_strdup(type);
+      if(!v) v = !strcasecmp(type, "checkbox") ? "on" : "";
+      x->value = dast_strndup(v, strnlen(v, MAX_FIELD_VALUE));
+    }
+    return;
+  }
+  if(!h->form) return;
   if(submit) { /* only the first named submit button is "clicked" */
     if(h->submit_seen) return;
     h->submit_seen = true;
@@ -637,8 +727,10 @@ static dast_err extract(const char *html, size_t len, const char *page_url, cons
     }
     form_end(&h);
   }
+  held_flush(&h, true);
   dast_form_free(h.form);
   h.form = NULL;
+  free(h.form_id);
   for(size_t i = 0; i < h.nalt; i++) {
     free(h.alt[i].action);
     free(h.alt[i].method);

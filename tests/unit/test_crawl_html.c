@@ -221,6 +221,32 @@ TEST(submit_labels_are_kept)
   dast_buf_free(&b);
 }
 
+/* HTML5 form="id": a control anywhere on the page joins the form it names
+ * (and leaves the one around it); forms without an id keep their order. */
+TEST(controls_outside_their_form)
+{
+  const char *page =
+      "<input form=f1 name=early value=1>"
+      "<form id=f1 action=/search><input name=q>"
+      "<input form=other name=elsewhere value=2></form>"
+      "<form action=/plain><input name=p></form>"
+      "<form id=other action=/other method=post><input name=o></form>"
+      "<div><input form=f1 name=category value=books><input form=f1 type=checkbox name=new>"
+      "<input form=f1 type=submit name=go value=Go><input form=nowhere name=lost></div>";
+  struct got g;
+  got_init(&g);
+  struct dast_html_stats st;
+  ASSERT_EQ(dast_html_extract(page, strlen(page), "http://h/", NULL, NULL, on_url, on_form, &g, &st),
+            DAST_OK);
+  ASSERT_STREQ(g.forms.data,
+               "GET http://h/plain application/x-www-form-urlencoded | p:text=\n"
+               "GET http://h/search application/x-www-form-urlencoded | q:text= early:text=1 "
+               "category:text=books new:checkbox=on\n"
+               "POST http://h/other application/x-www-form-urlencoded | o:text= elsewhere:text=2\n");
+  ASSERT_EQ(st.forms, 3u);
+  got_free(&g);
+}
+
 TEST(deep_nesting_is_bounded)
 {
   struct dast_buf b;
