@@ -88,6 +88,7 @@ struct dast_crawler {
   char *login_action;           /* URL (no query) the login form posts to */
   bool login_busy, login_ok, login_attempted;
   bool had_login;               /* a login succeeded once: there is a session to lose */
+  bool bearer;                  /* the login answered a token: requests carry it (401 = lost) */
   struct dast__hset marker_tmpl; /* templates whose pages showed logged_in_regex */
   int logins;
   int max_logins;               /* logins allowed in all (the first included) */

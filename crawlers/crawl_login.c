@@ -15,13 +15,21 @@
  * shows as a redirect to the login URL, a logged_out_regex match, or a 200
  * page of a template that showed logged_in_regex before and no longer does
  * (marker_tmpl, learnt while logged in), or — once any page showed the
- * marker — a page without it that asks for a password. */
+ * marker — a page without it that asks for a password.
+ *
+ * Token logins: when the login answers JSON holding a bearer token (the
+ * string under a key named like one — access_token, accessToken, token,
+ * jwt, … — or else any JWT-shaped string), every later request carries
+ * "Authorization: Bearer <token>" (dast_engine_set_auth), and a 401 means
+ * the token expired: the session is lost, and a new login fetches another. */
 #include "crawlers/crawl_int.h"
 
 #include "crawlers/forms.h"
 #include "crawlers/template.h"
 #include "scanner/engine/url.h"
 
+#include <ctype.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +119,93 @@ static bool shows_password_field(const struct dast_response *r)
          dast_strcasestr(r->body, "type=password");
 }
 
+/* Rank of a key that names a bearer token (lower is better), or -1. */
+static int token_key_rank(const char *k)
+{
+  char n[32];
+  size_t j = 0;
+  for(; *k && j < sizeof(n) - 1; k++)
+    if(*k != '_' && *k != '-') n[j++] = (char)tolower((unsigned char)*k);
+  if(*k) return -1;
+  n[j] = '\0';
+  static const char *const names[] = {"accesstoken", "token", "jwt", "authtoken", "bearertoken",
+                                      "bearer", "sessiontoken", "apitoken", "idtoken"};
+  for(size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if(!strcmp(n, names[i])) return (int)i;
+  return -1;
+}
+
+static bool jwt_shaped(const char *s)
+{
+  if(strncmp(s, "eyJ", 3)) return false;
+  const char *d1 = strchr(s, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+  return d2 && d1 - s >= 10 && d2 - d1 > 10;
+}
+
+static bool token_text(const char *s, size_t n)
+{
+  if(n < 8 || n > 8192) return false;
+  for(size_t i = 0; i < n; i++)
+    if(s[i] <= ' ' || s[i] == '"' || s[i] == '\\' || (unsigned char)s[i] >= 0x7f) return false;
+  return true;
+}
+
+/* Walks a JSON login answer for the best token (see the file comment). */
+static void find_token(json_t *j, int depth, const char **best, int *best_rank)
+{
+  if(depth > 8) return;
+  const char *k;
+  json_t *v;
+  size_t i;
+  if(json_is_object(j)) {
+    json_object_foreach(j, k, v)
+    {
+      if(json_is_string(v) && token_text(json_string_value(v), json_string_length(v))) {
+        int rank = token_key_rank(k);
+        if(rank < 0 && jwt_shaped(json_string_value(v)) && !strstr(k, "efresh")) rank = 50;
+        if(rank >= 0 && rank < *best_rank) {
+          *best = json_string_value(v);
+          *best_rank = rank;
+        }
+      } else {
+        find_token(v, depth + 1, best, best_rank);
+      }
+    }
+  } else if(json_is_array(j)) {
+    json_array_foreach(j, i, v)
+    {
+      if(i >= 64) break;
+      find_token(v, depth + 1, best, best_rank);
+    }
+  }
+}
+
+/* A bearer token in the login answer becomes every request's
+ * Authorization header; returns whether one was found. */
+static bool take_token(struct dast_crawler *c, const struct dast_response *r)
+{
+  if(!r->body || !r->body_len || r->body_len > (1u << 20)) return false;
+  size_t at = 0;
+  while(at < r->body_len && (r->body[at] == ' ' || r->body[at] == '\n' || r->body[at] == '\r' ||
+                             r->body[at] == '\t'))
+    at++;
+  if(at == r->body_len || (r->body[at] != '{' && r->body[at] != '[')) return false;
+  json_t *j = json_loadb(r->body, r->body_len, JSON_DISABLE_EOF_CHECK, NULL);
+  if(!j) return false;
+  const char *tok = NULL;
+  int rank = 1000;
+  find_token(j, 0, &tok, &rank);
+  if(tok) {
+    char *h = dast_aprintf("Authorization: Bearer %s", tok);
+    dast_engine_set_auth(c->eng, h);
+    free(h);
+    c->bearer = true;
+    DAST_LOG(DAST_LOG_INFO, "crawl", "login answered a bearer token: sent with every request");
+  }
+  json_decref(j);
+  return tok != NULL;
+}
+
 static void on_login_post(struct dast_engine *eng, const struct dast_request *req,
                           const struct dast_response *r, void *ud)
 {
@@ -118,6 +213,7 @@ static void on_login_post(struct dast_engine *eng, const struct dast_request *re
   (void)req;
   struct dast_crawler *c = ud;
   bool ok = !r->err && r->status > 0 && r->status < 400;
+  if(ok) (void)take_token(c, r);
   if(ok && c->logged_in) ok = dast_re_test(c->logged_in, r->body, r->body_len);
   if(ok && c->logged_out) ok = !dast_re_test(c->logged_out, r->body, r->body_len);
   if(ok && !c->logged_in && !c->logged_out) ok = !shows_password_field(r);
@@ -250,6 +346,7 @@ static bool lost(const struct dast_crawler *c, const char *req_url,
 {
   if(!c->cfg->login_url || !c->had_login || r->err) return false;
   if(req_url && same_path(req_url, c->login_path)) return false;
+  if(c->bearer && r->status == 401) return true; /* the token expired */
   if(r->status >= 300 && r->status < 400) {
     const char *loc = dast_response_header(r, "Location");
     char *abs = loc ? dast_url_resolve(req_url ? req_url : r->final_url, loc) : NULL;

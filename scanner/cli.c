@@ -34,7 +34,7 @@ static const struct opt opts[] = {
   {"header", 'H', O_LIST, OFF(headers), 0, 0, "'Name: value'", "add a header to every request (repeatable), e.g. Authorization", "Target and authentication"},
   {"cookie", 'b', O_LIST, OFF(cookies), 0, 0, "'name=value'", "send a cookie with every request (repeatable)", NULL},
   {"login-url", 0, O_STR, OFF(login_url), 0, 0, "URL", "log in first through the form at URL (CSRF fields are taken from it)", NULL},
-  {"login-data", 0, O_STR, OFF(login_data), 0, 0, "'user=..&pass=..'", "fields to fill in the login form", NULL},
+  {"login-data", 0, O_STR, OFF(login_data), 0, 0, "'user=..&pass=..'", "fields to fill in the login form; a JSON object is POSTed as is, and a bearer token in the answer is then sent with every request", NULL},
   {"logged-in-regex", 0, O_STR, OFF(logged_in_regex), 0, 0, "RE", "a page matching RE shows the session is alive", NULL},
   {"logged-out-regex", 0, O_STR, OFF(logged_out_regex), 0, 0, "RE", "a page matching RE shows the session was lost (log in again)", NULL},
   {"seed-url", 0, O_LIST, OFF(extra_seeds), 0, 0, "URL", "extra start URL (repeatable)", NULL},

@@ -127,6 +127,7 @@ struct dast_engine {
   struct dast_stats st;
   uint32_t *lat;               /* latency histogram */
   char *cookie_default;        /* "a=1; b=2" from cfg->cookies */
+  char *auth;                  /* "Authorization: Bearer ..." from a login, or NULL */
 };
 
 struct sockinfo {
@@ -468,15 +469,17 @@ static void setup_easy(struct xfer *x, CURL *c)
 
   struct curl_slist *sl = NULL;
   bool explicit_cookie = isolated(x);
-  if(!(x->flags & DAST_REQ_NO_DEFAULTS))
-    for(size_t i = 0; i < cfg->headers.n; i++) {
-      const char *h = cfg->headers.v[i];
+  if(!(x->flags & DAST_REQ_NO_DEFAULTS)) {
+    /* a login's bearer token replaces a configured Authorization header */
+    for(size_t i = 0; i < cfg->headers.n + (eng->auth ? 1 : 0); i++) {
+      const char *h = i < cfg->headers.n ? cfg->headers.v[i] : eng->auth;
       size_t n = strcspn(h, ":");
-      bool overridden = false;
+      bool overridden = i < cfg->headers.n && eng->auth && n == 13 && !strncasecmp(h, "Authorization", 13);
       for(size_t j = 0; j < x->nheaders && !overridden; j++)
         overridden = !strncasecmp(x->headers[j], h, n) && x->headers[j][n] == ':';
       if(!overridden) sl = curl_slist_append(sl, h);
     }
+  }
   for(size_t i = 0; i < x->nheaders; i++) {
     if(explicit_cookie && !strncasecmp(x->headers[i], "Cookie:", 7)) continue;
     sl = curl_slist_append(sl, x->headers[i]);
@@ -1194,6 +1197,12 @@ static bool cookie_applies(char *line, const struct dast_url_parts *u, char **na
   return true;
 }
 
+void dast_engine_set_auth(struct dast_engine *eng, const char *header)
+{
+  free(eng->auth);
+  eng->auth = header ? dast_strdup(header) : NULL;
+}
+
 char *dast_engine_cookie_header(struct dast_engine *eng, const char *url)
 {
   struct dast_url_parts u;
@@ -1267,5 +1276,6 @@ void dast_engine_free(struct dast_engine *eng)
   free(eng->observers);
   free(eng->lat);
   free(eng->cookie_default);
+  free(eng->auth);
   free(eng);
 }

@@ -139,6 +139,10 @@ bool dast_engine_expired(const struct dast_engine *eng);
 void dast_engine_stats(const struct dast_engine *eng, struct dast_stats *out);
 /* Cookie header value the jar would send to `url` ("a=1; b=2"), owned. */
 char *dast_engine_cookie_header(struct dast_engine *eng, const char *url);
+/* An "Authorization: ..." line sent with every request from now on (a
+ * login's bearer token), replacing a configured Authorization header;
+ * a request's own Authorization header still wins.  NULL removes it. */
+void dast_engine_set_auth(struct dast_engine *eng, const char *header);
 /* Adds a cookie to the shared jar as if received from `url`'s host. */
 void dast_engine_set_cookie(struct dast_engine *eng, const char *url, const char *name_value);
 /* Observer that sees every completed response once (passive checks, the

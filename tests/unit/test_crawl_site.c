@@ -217,7 +217,38 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
   struct evkeyvalq q;
   char buf[512];
   enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-  if(!strcmp(path, "/api/login")) {
+  if(!strcmp(path, "/api/token-login")) { /* a token API: the JSON answer carries a bearer token */
+    char *body = cmd == EVHTTP_REQ_POST ? body_of(req) : dast_strdup("");
+    if(strstr(body, "\"user\":\"alice\"") && strstr(body, "\"pass\":\"s3cret\"")) {
+      s->login_ok++;
+      snprintf(s->session, sizeof(s->session), "T%dq7w8e9r", s->login_ok);
+      char *json = dast_aprintf("{\"status\": \"ok\", \"refresh_token\": "
+                                "\"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyZWZyZXNoIn0.c2lnbmF0dXJlc2ln\", "
+                                "\"data\": {\"user\": \"alice\", \"accessToken\": \"%s\"}}",
+                                s->session);
+      send_str(req, 200, "application/json", json);
+      free(json);
+    } else {
+      send_str(req, cmd == EVHTTP_REQ_POST ? 401 : 405, "application/json", "{\"ok\": false}");
+    }
+    free(body);
+  } else if(!strncmp(path, "/api/me", 7)) {
+    const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+    char *want = dast_aprintf("Bearer %s", s->session);
+    bool ok = s->session[0] && auth && !strcmp(auth, want);
+    free(want);
+    if(!ok) {
+      s->member_denied++;
+      send_str(req, 401, "application/json", "{\"error\": \"unauthorized\"}");
+    } else {
+      s->member_hits++;
+      if(!strcmp(path, "/api/me"))
+        send_str(req, 200, "application/json",
+                 "{\"orders\": \"/api/me/orders\", \"settings\": \"/api/me/settings\"}");
+      else send_str(req, 200, "application/json", "{\"items\": [\"/api/me/orders/7\"]}");
+      if(s->expire_after && s->member_hits == s->expire_after) s->session[0] = '\0';
+    }
+  } else if(!strcmp(path, "/api/login")) {
     char *body = cmd == EVHTTP_REQ_POST ? body_of(req) : dast_strdup("");
     if(strstr(body, "\"user\":\"alice\"") && strstr(body, "\"pass\":\"s3cret\"")) {
       s->login_ok++;
@@ -572,6 +603,27 @@ TEST(json_api_login)
   ASSERT_EQ(r.s.login_ok, 1);
   ASSERT(in_inventory(r.crawler, "GET", "/members/profile"));
   ASSERT_EQ(r.s.logout_hits, 0);
+  site_stop(&r);
+}
+
+/* A login that answers a bearer token: every later request carries it,
+ * and a 401 after it expires brings a new login. */
+TEST(bearer_token_login)
+{
+  struct run r;
+  site_start(&r);
+  free(r.cfg.target);
+  r.cfg.target = dast_aprintf("http://127.0.0.1:%d/api/me", r.s.port);
+  r.cfg.login_url = dast_aprintf("http://127.0.0.1:%d/api/token-login", r.s.port);
+  r.cfg.login_data = dast_strdup("{\"user\":\"alice\",\"pass\":\"s3cret\"}");
+  r.s.expire_after = 2;
+  char err[512] = "";
+  ASSERT_EQ(crawl(&r, err, sizeof(err)), DAST_OK);
+  ASSERT(r.st.login_ok);
+  ASSERT_GE(r.s.login_ok, 2); /* the token expired once: logged in again */
+  ASSERT(in_inventory(r.crawler, "GET", "/api/me/orders"));
+  ASSERT(in_inventory(r.crawler, "GET", "/api/me/settings"));
+  ASSERT(in_inventory(r.crawler, "GET", "/api/me/orders/{n}"));
   site_stop(&r);
 }
 
