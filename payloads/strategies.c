@@ -71,9 +71,18 @@ void pl_job_candidate(struct pl_job *j, const struct dast_request *req, const st
   if(j->best && j->best->confidence >= conf) return;
   const struct dast_endpoint *ep = j->es->ep;
   const struct dast_param *p = j->ip >= 0 ? &ep->params[j->ip] : NULL;
-  /* origin-wide checks get a template that does not depend on crawl order */
-  const char *tmpl = j->c->scope == PL_SCOPE_ORIGIN ? "/" : ep->tmpl;
+  /* origin- and directory-wide checks run from whichever endpoint of their
+   * scope got its baseline first: their template (and so the finding's
+   * fingerprint, which suppressions key on) must not depend on that order */
+  char *dir = NULL;
+  if(j->c->scope == PL_SCOPE_DIR && ep->tmpl) {
+    size_t q = strcspn(ep->tmpl, "?");
+    while(q > 0 && ep->tmpl[q - 1] != '/') q--;
+    if(q) dir = dast_strndup(ep->tmpl, q);
+  }
+  const char *tmpl = j->c->scope == PL_SCOPE_ORIGIN ? "/" : dir ? dir : ep->tmpl;
   struct dast_finding *f = pl_finding_new(j->c, req->method, req->url, tmpl, p, conf);
+  free(dir);
   if(!p && j->target && strncmp(j->target, "header:", 7) == 0) {
     f->param = dast_strdup(j->target + 7);
     f->param_kind = dast_strdup("header");
