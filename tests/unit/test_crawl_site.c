@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "crawlers/crawl.h"
+#include "crawlers/crawl_int.h"
 #include "tests/unit/harness.h"
 
 #define SITE DAST_SOURCE_DIR "/tests/fixtures/crawlsite"
@@ -471,6 +472,15 @@ static void full_crawl(int threads)
   ASSERT(own_listed);
   ASSERT(!strstr(r.s.log.data, "GET /dastgate"));
   ASSERT(!in_inventory(r.crawler, "GET", "/admin/setup?action="));
+  /* links that rebuild the database or flip a setting are not followed
+   * (the server counts any /admin/ hit as a logout_hit, asserted 0 above) */
+  bool db_listed = false, toggle_listed = false;
+  for(size_t i = 0; i < ns; i++) {
+    if(strstr(urls[i], "/admin/set-up-database.php") && strstr(reasons[i], "database")) db_listed = true;
+    if(strstr(urls[i], "do=toggle-enforce-ssl") && strstr(reasons[i], "toggles")) toggle_listed = true;
+  }
+  ASSERT(db_listed);
+  ASSERT(toggle_listed);
   /* the trap and the item chain stop at the template bound */
   ASSERT_LE(r.s.calendar_hits, 3);
   ASSERT_LE(r.s.item_hits, 3);
@@ -648,6 +658,31 @@ TEST(stop_ends_the_crawl)
   ASSERT_LE(r.st.pages, 4); /* only what was in flight */
   ASSERT_EQ(r.st.in_flight, 0);
   site_stop(&r);
+}
+
+TEST(state_changing_links_told_apart)
+{
+  const char *why = NULL;
+  /* Mutillidae's "Reset DB" link and its setting toggles */
+  ASSERT(dast__link_changes_state("http://h/mutillidae/set-up-database.php", &why));
+  ASSERT_CONTAINS(why, "database");
+  ASSERT(dast__link_changes_state("http://h/index.php?do=toggle-security&page=home.php", &why));
+  ASSERT_CONTAINS(why, "toggles");
+  ASSERT(dast__link_changes_state("http://h/a?page=x&action=disable_ssl", &why));
+  ASSERT(dast__link_changes_state("http://h/admin/reset_db", &why));
+  ASSERT(dast__link_changes_state("http://h/tools/initdb", &why));
+  ASSERT(dast__link_changes_state("http://h/install/create-the-tables.php", &why));
+  ASSERT(dast__link_changes_state("/setup/SetupDatabase.aspx", &why));
+  /* safe twins: setup pages that only show a form, the words in another
+   * order or meaning, a "what to do" that flips nothing */
+  ASSERT(!dast__link_changes_state("http://h/setup.php", &why));
+  ASSERT(!dast__link_changes_state("http://h/xvwa/setup/", &why));
+  ASSERT(!dast__link_changes_state("http://h/docs/database-setup.html", &why));
+  ASSERT(!dast__link_changes_state("http://h/databases/list?db=main", &why));
+  ASSERT(!dast__link_changes_state("http://h/index.php?do=view&page=toggle.php", &why));
+  ASSERT(!dast__link_changes_state("http://h/index.php?page=toggle-help.php", &why));
+  ASSERT(!dast__link_changes_state("http://h/features?q=enable+sso", &why));
+  ASSERT(!dast__link_changes_state("http://h/#do=toggle-x", &why));
 }
 
 TEST(limits_are_honoured)
