@@ -283,6 +283,21 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     send_str(req, 200, "text/html", buf);
   } else if(!strcmp(path, "/search")) {
     send_str(req, 200, "text/html", "<html><body>results</body></html>");
+  } else if(!strcmp(path, "/app.php")) {
+    /* a front controller (Mutillidae's index.php?page=...): every routed
+     * page links the next five, and page N has a form of its own */
+    const char *pg = query_get(req, "page", &q);
+    int n = pg && !strncmp(pg, "tool-", 5) ? (int)strtol(pg + 5, NULL, 10) : 0;
+    struct dast_buf w;
+    dast_buf_init(&w, 0);
+    (void)dast_buf_adds(&w, "<html><body>");
+    for(int i = 1; i <= 5; i++) (void)dast_buf_printf(&w, "<a href='/app.php?page=tool-%d.php'>t</a>", i);
+    if(n) (void)dast_buf_printf(&w, "<form action='/app.php?page=tool-%d.php' method='post'>"
+                                    "<input name='field%d'></form>", n, n);
+    (void)dast_buf_adds(&w, "</body></html>");
+    evhttp_clear_headers(&q);
+    send_body(req, 200, "text/html", w.data, w.len);
+    dast_buf_free(&w);
   } else if(!strcmp(path, "/api/comment") && cmd == EVHTTP_REQ_POST) {
     char *body = body_of(req);
     snprintf(s->json_body, sizeof(s->json_body), "%s", body);
@@ -481,6 +496,19 @@ static void full_crawl(int threads)
   }
   ASSERT(db_listed);
   ASSERT(toggle_listed);
+  /* each page of a front controller is visited (the template bound counts
+   * app.php?page=tool-5.php apart from tool-1.php), one inventory endpoint
+   * stands for all the GET pages, and the form of the fifth page is found */
+  ASSERT(in_inventory(r.crawler, "GET", "/app.php?page="));
+  ASSERT(!in_inventory(r.crawler, "GET", "/app.php?page=tool-1.php"));
+  ASSERT(strstr(r.s.log.data, "GET /app.php?page=tool-5.php"));
+  bool form5 = false;
+  struct dast_endpoint *const *reps;
+  size_t neps = dast_crawler_endpoints(r.crawler, &reps);
+  for(size_t i = 0; i < neps; i++)
+    for(size_t k = 0; k < reps[i]->nparams; k++)
+      if(!strcmp(reps[i]->method, "POST") && !strcmp(reps[i]->params[k].name, "field5")) form5 = true;
+  ASSERT(form5);
   /* the trap and the item chain stop at the template bound */
   ASSERT_LE(r.s.calendar_hits, 3);
   ASSERT_LE(r.s.item_hits, 3);
