@@ -32,6 +32,105 @@
 #define JSON_MAX_NODES 200000
 
 
+/* ---- links that change the application's state ---- */
+
+#define LINK_MAX_WORDS 64
+
+/* Lower-cased words (runs of letters and digits) of s[0..n), at most max. */
+static size_t link_words(const char *s, size_t n, char w[][32], size_t max)
+{
+  size_t k = 0, len = 0;
+  for(size_t i = 0; i <= n && k < max; i++) {
+    unsigned char ch = i < n ? (unsigned char)s[i] : 0;
+    bool al = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+    if(al && len < 31) w[k][len++] = (char)(ch | (ch >= 'A' && ch <= 'Z' ? 0x20 : 0));
+    else if(!al && len) {
+      w[k++][len] = '\0';
+      len = 0;
+    }
+  }
+  return k;
+}
+
+static bool word_in(const char *w, size_t n, const char *const *set)
+{
+  for(; *set; set++)
+    if(strlen(*set) == n && !strncmp(w, *set, n)) return true;
+  return false;
+}
+
+/* verbs that (re)build or wipe a database, and what they act on */
+static const char *const db_verbs[] = {"setup", "install", "reinstall", "init", "initialize",
+                                       "initialise", "create", "recreate", "reset", "drop",
+                                       "wipe", "rebuild", "purge", "truncate", "clear", NULL};
+static const char *const db_nouns[] = {"db", "database", "databases", "schema", "tables", NULL};
+/* the "what to do" parameters and the verbs that flip a setting with them */
+static const char *const do_names[] = {"do", "action", "act", "op", "operation", "cmd", "command",
+                                       "task", "mode", "func", "function", NULL};
+static const char *const flip_verbs[] = {"toggle", "enable", "disable", "activate", "deactivate",
+                                         NULL};
+
+/* verb and noun in one word: "initdb", "resetdb", "setupdatabase" */
+static bool db_compound(const char *w)
+{
+  size_t n = strlen(w);
+  for(const char *const *v = db_verbs; *v; v++) {
+    size_t vl = strlen(*v);
+    if(n > vl && !strncmp(w, *v, vl) && word_in(w + vl, n - vl, db_nouns)) return true;
+  }
+  return false;
+}
+
+bool dast__link_changes_state(const char *url, const char **why)
+{
+  const char *p = strstr(url, "://");
+  p = p ? strchr(p + 3, '/') : url;
+  if(!p) return false;
+  size_t n = strcspn(p, "#");
+  size_t qpos = strcspn(p, "?#");
+  /* the path: "set-up-database.php", "/admin/reset_db", "/initdb" */
+  char w[LINK_MAX_WORDS][32];
+  size_t k = link_words(p, qpos, w, LINK_MAX_WORDS);
+  for(size_t i = 0; i < k; i++) {
+    size_t j = i;
+    bool verb = word_in(w[i], strlen(w[i]), db_verbs);
+    if(!verb && !strcmp(w[i], "set") && i + 1 < k && !strcmp(w[i + 1], "up")) verb = true, j++;
+    if(verb && j + 1 < k && !strcmp(w[j + 1], "the")) j++;
+    if((verb && j + 1 < k && word_in(w[j + 1], strlen(w[j + 1]), db_nouns)) || db_compound(w[i])) {
+      *why = "dangerous: link (re)creates or wipes the database";
+      return true;
+    }
+  }
+  /* the query: ?do=toggle-security, ?action=disable_ssl */
+  for(const char *q = p + qpos; q < p + n;) {
+    q++; /* past '?' or '&' */
+    size_t pl = strcspn(q, "&#");
+    if(pl > (size_t)(p + n - q)) pl = (size_t)(p + n - q);
+    const char *eq = memchr(q, '=', pl);
+    if(eq && word_in(q, (size_t)(eq - q), do_names)) {
+      char v[2][32];
+      if(link_words(eq + 1, pl - (size_t)(eq + 1 - q), v, 2) >= 1 &&
+         word_in(v[0], strlen(v[0]), flip_verbs)) {
+        *why = "dangerous: link toggles a setting";
+        return true;
+      }
+    }
+    q += pl;
+  }
+  return false;
+}
+
+/* Skips a GET link that would change the application's state (unless the
+ * user allowed dangerous links); true when it was skipped. */
+static bool skip_state_link(struct dast_crawler *c, const char *url)
+{
+  const char *why = NULL;
+  if(c->cfg->allow_dangerous_links || !dast__link_changes_state(url, &why)) return false;
+  if(!dast_scope_allows(dast_engine_scope(c->eng), url)) return false;
+  dast__crawl_skip(c, url, why);
+  return true;
+}
+
 /* Queues one submission of inventory endpoint `idx` (built from `ep`, a
  * copy the caller keeps) with its sample values. */
 static void submit_endpoint(struct dast_crawler *c, const struct dast_endpoint *ep, long idx,
@@ -73,6 +172,7 @@ void dast__page_found(void *ud, const struct dast_found *f)
       return;
     }
     struct dast_endpoint *ep = dast_tmpl_endpoint(f->method, f->url, f->src);
+    dast_tmpl_set(ep); /* the inventory's template: route values collapsed */
     dast_set_str(&ep->found_on, p->url);
     if(f->json_keys) {
       char *keys = dast_strdup(f->json_keys), *save = keys;
@@ -106,6 +206,7 @@ void dast__page_found(void *ud, const struct dast_found *f)
     dast_endpoint_free(copy);
     return;
   }
+  if(skip_state_link(c, f->url)) return;
   (void)dast__crawl_discover(c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
 }
 
@@ -116,6 +217,7 @@ void dast__page_found_pre(void *ud, const struct dast_found *f, const struct das
     dast__page_found(ud, f);
     return;
   }
+  if(skip_state_link(p->c, f->url)) return;
   (void)dast__crawl_discover_pre(p->c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url, pre);
 }
 
@@ -128,6 +230,7 @@ void dast__page_form(void *ud, const struct dast_form *f)
 static void on_sitemap_ref(void *ud, const struct dast_found *f)
 {
   struct dast__page *p = ud;
+  if(skip_state_link(p->c, f->url)) return;
   (void)dast__crawl_discover(p->c, K_SITEMAP, "GET", f->url, DAST_SRC_SITEMAP, p->it->depth + 1,
                              p->url);
 }
@@ -135,6 +238,7 @@ static void on_sitemap_ref(void *ud, const struct dast_found *f)
 static void on_robots_path(void *ud, const struct dast_found *f)
 {
   struct dast__page *p = ud;
+  if(skip_state_link(p->c, f->url)) return;
   (void)dast__crawl_discover(p->c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
 }
 
@@ -436,6 +540,10 @@ static void record(struct dast_crawler *c, const struct dast__item *it, long sta
   }
   if(it->kind != K_PAGE || status == 404 || status == 410 || status == 0) return;
   struct dast_endpoint *ep = dast_tmpl_endpoint(it->method, it->url, it->src);
+  /* one inventory endpoint for all the pages of a route parameter
+   * (index.php?page=a.php, ?page=b.php): the crawl visits each page, the
+   * attack probes the shape once */
+  dast_tmpl_set(ep);
   dast_set_str(&ep->found_on, it->found_on);
   ep->status = (int)status;
   long idx = dast__crawl_add_endpoint(c, ep, NULL);
@@ -447,6 +555,7 @@ static struct dast_endpoint *item_endpoint(struct dast_crawler *c, const struct 
 {
   if(it->ep_index >= 0) return c->eps[it->ep_index];
   struct dast_endpoint *probe = dast_tmpl_endpoint(it->method, it->url, it->src);
+  dast_tmpl_set(probe);
   uint32_t slot = dast__hset_count(&c->ep_index, dast_tmpl_endpoint_key(probe));
   dast_endpoint_free(probe);
   return slot ? c->eps[slot - 1] : NULL;

@@ -99,6 +99,13 @@ struct dast_crawler {
   struct dast_crawl_stats st;
 };
 
+/* crawl_fetch.c: a GET link whose URL says following it changes the
+ * application's state: its path (re)creates or wipes the database
+ * ("set-up-database.php", "reset_db", "initdb"), or a "what to do"
+ * parameter flips a setting ("?do=toggle-security", "?action=disable-ssl").
+ * *why gets the skip reason.  Pure (tests). */
+bool dast__link_changes_state(const char *url, const char **why);
+
 /* crawl.c */
 void dast__crawl_skip(struct dast_crawler *c, const char *url, const char *reason);
 /* Offers a discovered URL to the frontier (scope, danger, dedup, template

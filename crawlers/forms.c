@@ -43,6 +43,12 @@ char *dast_form_value(const char *name, const char *type, const char *def)
    * text is never a valid option, and some forms take either the select
    * or the text box, not both) */
   if(type && (!strcasecmp(type, "hidden") || !strcasecmp(type, "select"))) return dast_strdup("");
+  /* a text box named for XML ("xml", "xmlData", "request_xml"): an empty
+   * one is meant for a document, and a document is what the XML checks
+   * (XXE in a parameter) need to build on (Mutillidae's XML validator) */
+  if(name && dast_strcasestr(name, "xml") &&
+     (!type || !strcasecmp(type, "textarea") || !strcasecmp(type, "text")))
+    return dast_strdup("<?xml version=\"1.0\"?><root><name>dastgate</name></root>");
   for(size_t i = 0; type && i < sizeof(by_type) / sizeof(by_type[0]); i++)
     if(!strcasecmp(type, by_type[i].type)) return dast_strdup(by_type[i].value);
   if(name && (!strcasecmp(name, "q") || !strcasecmp(name, "s"))) return dast_strdup("test");

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool all_of(const char *s, size_t n, const char *set)
 {
@@ -254,6 +255,63 @@ static void add_query_param(void *ud, const char *name, const char *value)
   dast_endpoint_add_param(ud, DAST_IP_QUERY, name, value, NULL);
 }
 
+bool dast_tmpl_is_route(const char *v)
+{
+  static const char *const exts[] = {"php", "php3", "php4", "php5", "php7", "phtml", "asp",
+                                     "aspx", "jsp", "jspx", "do", "action", "cfm", "cgi",
+                                     "html", "htm", "shtml", NULL};
+  size_t n = v ? strlen(v) : 0;
+  if(n < 3 || n > 128 || strstr(v, "//") || strstr(v, "..") || v[0] == '/') return false;
+  for(size_t i = 0; i < n; i++)
+    if(!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/", v[i]))
+      return false;
+  const char *dot = strrchr(v, '.'), *slash = strrchr(v, '/');
+  if(!dot || (slash && slash > dot)) return false;
+  const char *base = slash ? slash + 1 : v;
+  if(dot == base || dast_tmpl_classify(base, (size_t)(dot - base))) return false; /* ids: traps */
+  for(const char *const *e = exts; *e; e++)
+    if(!strcasecmp(dot + 1, *e)) return true;
+  return false;
+}
+
+/* ep->tmpl with the values of route parameters kept: "/index.php?page=home.php&x=". */
+static void set_routed_tmpl(struct dast_endpoint *ep)
+{
+  bool any = false;
+  for(size_t i = 0; i < ep->nparams && !any; i++)
+    any = ep->params[i].kind == DAST_IP_QUERY && dast_tmpl_is_route(ep->params[i].value);
+  if(!any) return;
+  const char *path, *query;
+  size_t plen, qlen;
+  split_url(ep->url, &path, &plen, &query, &qlen);
+  struct dast_buf out;
+  dast_buf_init(&out, 0);
+  add_path_template(&out, path, plen);
+  struct names ns = {0};
+  for(size_t i = 0; i < ep->nparams; i++) {
+    const struct dast_param *pr = &ep->params[i];
+    if(pr->kind != DAST_IP_QUERY) continue;
+    if(dast_tmpl_is_route(pr->value)) {
+      char *nv = dast_aprintf("%s=%s", pr->name, pr->value);
+      collect_name(&ns, nv, NULL);
+      free(nv);
+    } else {
+      collect_name(&ns, pr->name, NULL);
+    }
+  }
+  /* "name=" for a plain parameter, "name=value" for a route */
+  qsort(ns.v, ns.n, sizeof(char *), cmp_str);
+  for(size_t i = 0; i < ns.n; i++) {
+    if(i && !strcmp(ns.v[i], ns.v[i - 1])) continue;
+    (void)dast_buf_adds(&out, i ? "&" : "?");
+    (void)dast_buf_adds(&out, ns.v[i]);
+    if(!strchr(ns.v[i], '=')) (void)dast_buf_adds(&out, "=");
+  }
+  free_names(&ns);
+  free(ep->tmpl);
+  ep->tmpl = dast_buf_take(&out, NULL);
+}
+
 struct dast_endpoint *dast_tmpl_endpoint(const char *method, const char *url,
                                          enum dast_source src)
 {
@@ -266,6 +324,7 @@ struct dast_endpoint *dast_tmpl_endpoint(const char *method, const char *url,
   if(query) each_pair(query, qlen, add_query_param, ep);
   dast_tmpl_add_path_params(ep);
   dast_tmpl_set(ep);
+  set_routed_tmpl(ep);
   return ep;
 }
 

@@ -25,11 +25,21 @@ const char *dast_tmpl_classify(const char *s, size_t n);
  * fragment is ignored.  Owned result, never NULL. */
 char *dast_tmpl_of_url(const char *url);
 
+/* A query value that names a server page ("home.php", "labs/lab-1.php",
+ * "view.aspx"): the route of a front controller (index.php?page=...), each
+ * value a different page.  Id-like names ("a3f9x2k1.php") are not routes
+ * (a trap could make endless ones). */
+bool dast_tmpl_is_route(const char *value);
+
 /* Builds an endpoint for (method, url): ep->url is `url` without query or
  * fragment, every query parameter becomes a DAST_IP_QUERY param (decoded),
  * every templated path segment a DAST_IP_PATH param (name = its 0-based
- * index, value = the segment), and ep->tmpl is set.  Owned result; caller
- * frees with dast_endpoint_free(). */
+ * index, value = the segment), and ep->tmpl is set -- keeping the values of
+ * route parameters ("/index.php?page=home.php"), so that the crawler's
+ * visits per template bound each routed page on its own.  The inventory
+ * keys endpoints without them: dast_tmpl_set() gives the plain template
+ * ("/index.php?page=").  Owned result; caller frees with
+ * dast_endpoint_free(). */
 struct dast_endpoint *dast_tmpl_endpoint(const char *method, const char *url,
                                          enum dast_source src);
 

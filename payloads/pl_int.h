@@ -165,6 +165,9 @@ bool pl_boolean_decide(const struct pl_subject *base, const struct pl_tokens *bt
                        const char *const *strip, size_t nstrip, char *why, size_t whylen);
 /* A response that took t_us shows a sleep of sleep_s over a baseline. */
 bool pl_timing_delayed(uint64_t base_us, unsigned sleep_s, uint64_t t_us);
+/* The s2-second probe (t2) took longer than the s1-second one (t1), as a
+ * real sleep does and a fixed stall does not. */
+bool pl_timing_scales(unsigned s1, uint64_t t1_us, unsigned s2, uint64_t t2_us);
 /* The zero-sleep control was not delayed. */
 bool pl_timing_control_ok(uint64_t base_us, unsigned sleep_s, uint64_t t0_us);
 

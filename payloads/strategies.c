@@ -17,7 +17,8 @@
  *             differential is possible (bool_hopeless), and a "true" page
  *             that differs from a stale baseline is compared with a fresh
  *             load of the page instead.
- *  timing     sleep s1 observed, zero-sleep control not, sleep s2 observed.
+ *  timing     sleep s1 observed, zero-sleep control not, sleep s2 observed and
+ *             longer than s1 by at least half their difference.
  *  oob        payloads carry a unique token URL; a callback hit confirms.
  *  (files and put live in files.c)
  *
@@ -619,6 +620,17 @@ bool pl_timing_delayed(uint64_t base_us, unsigned sleep_s, uint64_t t_us)
   return t_us >= want * 9 / 10 && t_us >= base_us + want * 8 / 10;
 }
 
+/* The longer sleep s2 took longer than s1 did, by at least half the
+ * difference: a real sleep (run once or once per row) scales with its
+ * argument; a stall that delays every request for a fixed time (a PHP
+ * session lock held by another probe's sleep, a busy worker pool) does not:
+ * XVWA gave 5.04 s for both SLEEP(2) and SLEEP(4). */
+bool pl_timing_scales(unsigned s1, uint64_t t1_us, unsigned s2, uint64_t t2_us)
+{
+  if(s2 <= s1) return false;
+  return t2_us >= t1_us + (uint64_t)(s2 - s1) * 500000u;
+}
+
 bool pl_timing_control_ok(uint64_t base_us, unsigned sleep_s, uint64_t t0_us)
 {
   uint64_t want = (uint64_t)sleep_s * 1000000u;
@@ -684,12 +696,14 @@ static void timing_resp(struct pl_job *j, const struct dast_request *req,
       timing_probe(j);
     }
   } else {
-    if(pl_timing_delayed(base, j->s2, t) && !timed_out && t >= j->t0 + (uint64_t)j->s2 * 700000u) {
+    if(pl_timing_delayed(base, j->s2, t) && !timed_out && t >= j->t0 + (uint64_t)j->s2 * 700000u &&
+       pl_timing_scales(j->s1, j->t1, j->s2, t)) {
       pl_job_note(j, "%s took %.2fs", shown, (double)t / 1e6);
       pl_job_set_conf(j, DAST_CONF_CONFIRMED, NULL);
       pl_job_finish(j);
     } else {
-      pl_job_note(j, "second sleep of %us not observed (%.2fs)", j->s2, (double)t / 1e6);
+      pl_job_note(j, "second sleep of %us not observed (%.2fs after %.2fs for %us)", j->s2,
+                  (double)t / 1e6, (double)j->t1 / 1e6, j->s1);
       /* one slow answer that did not repeat is noise, not a finding */
       dast_finding_free(j->best);
       j->best = NULL;

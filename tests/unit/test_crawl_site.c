@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "crawlers/crawl.h"
+#include "crawlers/crawl_int.h"
 #include "tests/unit/harness.h"
 
 #define SITE DAST_SOURCE_DIR "/tests/fixtures/crawlsite"
@@ -313,6 +314,21 @@ static bool dynamic(struct site *s, struct evhttp_request *req, const char *path
     send_str(req, 200, "text/html", buf);
   } else if(!strcmp(path, "/search")) {
     send_str(req, 200, "text/html", "<html><body>results</body></html>");
+  } else if(!strcmp(path, "/app.php")) {
+    /* a front controller (Mutillidae's index.php?page=...): every routed
+     * page links the next five, and page N has a form of its own */
+    const char *pg = query_get(req, "page", &q);
+    int n = pg && !strncmp(pg, "tool-", 5) ? (int)strtol(pg + 5, NULL, 10) : 0;
+    struct dast_buf w;
+    dast_buf_init(&w, 0);
+    (void)dast_buf_adds(&w, "<html><body>");
+    for(int i = 1; i <= 5; i++) (void)dast_buf_printf(&w, "<a href='/app.php?page=tool-%d.php'>t</a>", i);
+    if(n) (void)dast_buf_printf(&w, "<form action='/app.php?page=tool-%d.php' method='post'>"
+                                    "<input name='field%d'></form>", n, n);
+    (void)dast_buf_adds(&w, "</body></html>");
+    evhttp_clear_headers(&q);
+    send_body(req, 200, "text/html", w.data, w.len);
+    dast_buf_free(&w);
   } else if(!strcmp(path, "/api/comment") && cmd == EVHTTP_REQ_POST) {
     char *body = body_of(req);
     snprintf(s->json_body, sizeof(s->json_body), "%s", body);
@@ -502,6 +518,28 @@ static void full_crawl(int threads)
   ASSERT(own_listed);
   ASSERT(!strstr(r.s.log.data, "GET /dastgate"));
   ASSERT(!in_inventory(r.crawler, "GET", "/admin/setup?action="));
+  /* links that rebuild the database or flip a setting are not followed
+   * (the server counts any /admin/ hit as a logout_hit, asserted 0 above) */
+  bool db_listed = false, toggle_listed = false;
+  for(size_t i = 0; i < ns; i++) {
+    if(strstr(urls[i], "/admin/set-up-database.php") && strstr(reasons[i], "database")) db_listed = true;
+    if(strstr(urls[i], "do=toggle-enforce-ssl") && strstr(reasons[i], "toggles")) toggle_listed = true;
+  }
+  ASSERT(db_listed);
+  ASSERT(toggle_listed);
+  /* each page of a front controller is visited (the template bound counts
+   * app.php?page=tool-5.php apart from tool-1.php), one inventory endpoint
+   * stands for all the GET pages, and the form of the fifth page is found */
+  ASSERT(in_inventory(r.crawler, "GET", "/app.php?page="));
+  ASSERT(!in_inventory(r.crawler, "GET", "/app.php?page=tool-1.php"));
+  ASSERT(strstr(r.s.log.data, "GET /app.php?page=tool-5.php"));
+  bool form5 = false;
+  struct dast_endpoint *const *reps;
+  size_t neps = dast_crawler_endpoints(r.crawler, &reps);
+  for(size_t i = 0; i < neps; i++)
+    for(size_t k = 0; k < reps[i]->nparams; k++)
+      if(!strcmp(reps[i]->method, "POST") && !strcmp(reps[i]->params[k].name, "field5")) form5 = true;
+  ASSERT(form5);
   /* the trap and the item chain stop at the template bound */
   ASSERT_LE(r.s.calendar_hits, 3);
   ASSERT_LE(r.s.item_hits, 3);
@@ -700,6 +738,31 @@ TEST(stop_ends_the_crawl)
   ASSERT_LE(r.st.pages, 4); /* only what was in flight */
   ASSERT_EQ(r.st.in_flight, 0);
   site_stop(&r);
+}
+
+TEST(state_changing_links_told_apart)
+{
+  const char *why = NULL;
+  /* Mutillidae's "Reset DB" link and its setting toggles */
+  ASSERT(dast__link_changes_state("http://h/mutillidae/set-up-database.php", &why));
+  ASSERT_CONTAINS(why, "database");
+  ASSERT(dast__link_changes_state("http://h/index.php?do=toggle-security&page=home.php", &why));
+  ASSERT_CONTAINS(why, "toggles");
+  ASSERT(dast__link_changes_state("http://h/a?page=x&action=disable_ssl", &why));
+  ASSERT(dast__link_changes_state("http://h/admin/reset_db", &why));
+  ASSERT(dast__link_changes_state("http://h/tools/initdb", &why));
+  ASSERT(dast__link_changes_state("http://h/install/create-the-tables.php", &why));
+  ASSERT(dast__link_changes_state("/setup/SetupDatabase.aspx", &why));
+  /* safe twins: setup pages that only show a form, the words in another
+   * order or meaning, a "what to do" that flips nothing */
+  ASSERT(!dast__link_changes_state("http://h/setup.php", &why));
+  ASSERT(!dast__link_changes_state("http://h/xvwa/setup/", &why));
+  ASSERT(!dast__link_changes_state("http://h/docs/database-setup.html", &why));
+  ASSERT(!dast__link_changes_state("http://h/databases/list?db=main", &why));
+  ASSERT(!dast__link_changes_state("http://h/index.php?do=view&page=toggle.php", &why));
+  ASSERT(!dast__link_changes_state("http://h/index.php?page=toggle-help.php", &why));
+  ASSERT(!dast__link_changes_state("http://h/features?q=enable+sso", &why));
+  ASSERT(!dast__link_changes_state("http://h/#do=toggle-x", &why));
 }
 
 TEST(limits_are_honoured)

@@ -32,6 +32,36 @@ TEST(classify_segments)
   ASSERT(dast_tmpl_classify("2024-13-xx", 10) == NULL);
 }
 
+TEST(route_values_bound_the_crawl_not_the_inventory)
+{
+  ASSERT(dast_tmpl_is_route("home.php"));
+  ASSERT(dast_tmpl_is_route("labs/lab-12.php"));
+  ASSERT(dast_tmpl_is_route("Default.ASPX"));
+  ASSERT(!dast_tmpl_is_route("12"));
+  ASSERT(!dast_tmpl_is_route("report.pdf"));
+  ASSERT(!dast_tmpl_is_route("/etc/passwd.php"));
+  ASSERT(!dast_tmpl_is_route("../x.php"));
+  ASSERT(!dast_tmpl_is_route("http://evil/x.php"));
+  ASSERT(!dast_tmpl_is_route("a8f3k29xq7.php")); /* generated: a trap's */
+  struct dast_endpoint *a =
+      dast_tmpl_endpoint("GET", "http://h/index.php?page=user-info.php&x=1", DAST_SRC_LINK);
+  struct dast_endpoint *b = dast_tmpl_endpoint("GET", "http://h/index.php?page=dns-lookup.php&x=2",
+                                               DAST_SRC_LINK);
+  /* the crawler's visit bound sees two templates ... */
+  ASSERT_STREQ(a->tmpl, "/index.php?page=user-info.php&x=");
+  ASSERT(strcmp(a->tmpl, b->tmpl));
+  /* ... the inventory one */
+  dast_tmpl_set(a);
+  dast_tmpl_set(b);
+  ASSERT_STREQ(a->tmpl, "/index.php?page=&x=");
+  ASSERT_EQ(dast_tmpl_endpoint_key(a), dast_tmpl_endpoint_key(b));
+  dast_endpoint_free(a);
+  dast_endpoint_free(b);
+  char *t = dast_tmpl_of_url("/index.php?page=home.php");
+  ASSERT_STREQ(t, "/index.php?page=");
+  free(t);
+}
+
 TEST(templates_collapse_ids_and_sort_names)
 {
   int failed = 0;

@@ -297,6 +297,20 @@ TEST(trap_slow_endpoint_timing)
   ASSERT(!pl_timing_delayed(100000, 3, 2 * s));
 }
 
+TEST(trap_fixed_stall_is_not_a_sleep)
+{
+  uint64_t s = 1000000;
+  /* a real sleep, once or once per row (x3): the longer one takes longer */
+  ASSERT(pl_timing_scales(2, 2 * s + 30000, 4, 4 * s + 20000));
+  ASSERT(pl_timing_scales(2, 6 * s, 3, 9 * s));
+  ASSERT(pl_timing_scales(3, 3 * s, 4, 4 * s - 100000));
+  /* XVWA behind a PHP session lock: SLEEP(2) and SLEEP(4) both 5.04 s */
+  ASSERT(!pl_timing_scales(2, 5040000, 4, 5040000));
+  ASSERT(!pl_timing_scales(3, 5030000, 5, 5040000));
+  ASSERT(!pl_timing_scales(2, 5040000, 3, 5300000));
+  ASSERT(!pl_timing_scales(3, 3 * s, 3, 4 * s)); /* no second length */
+}
+
 TEST(finding_evidence_and_curl)
 {
   struct pl_subject s = rec("sql_mysql_error");

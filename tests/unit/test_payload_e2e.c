@@ -470,6 +470,15 @@ static void handler(struct evhttp_request *req, void *ud)
     if(strchr(q, '\'') && !strstr(q, "-- ")) secs = 0; /* unbalanced: syntax error */
     send_later(a, req, secs * 1000 + 20, "<html><body>ok</body></html>");
     free(q);
+  } else if(!strcmp(path, "/stalled")) {
+    /* no SQL at all, but a request with a quoted MySQL sleep of 1 s or
+     * more waits 5.1 s whatever its length, as behind another request's
+     * session lock while the zero-sleep control happened to get through */
+    char *q = dast_test_param(req, "q");
+    const char *sl = strstr(q, "' AND SLEEP(");
+    bool stall = sl && strtol(sl + 12, NULL, 10) > 0;
+    send_later(a, req, stall ? 5100 : 20, "<html><body>ok</body></html>");
+    free(q);
   } else if(!strcmp(path, "/slow")) {
     send_later(a, req, 1200, "<html><body>slow</body></html>");
   } else if(!strcmp(path, "/.git/HEAD")) {
@@ -700,9 +709,12 @@ TEST(timing_confirmed_slow_endpoint_not)
   scan_init(&s, DAST_PROFILE_FULL, only);
   add_ep(&s, "GET", "/sleepy", "query", "q", "1");
   add_ep(&s, "GET", "/slow", "query", "q", "1");
+  add_ep(&s, "GET", "/stalled", "query", "q", "1");
   scan_run(&s);
   EXPECT_CONFIRMED(&s, "sqli-time", "/sleepy?q=");
   ASSERT(!find(&s, "sqli-time", "/slow?q="));
+  /* a fixed 5 s stall on SLEEP(2) and on SLEEP(4) alike is not a sleep */
+  ASSERT(!find(&s, "sqli-time", "/stalled?q="));
   scan_free(&s);
 }
 
