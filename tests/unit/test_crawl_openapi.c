@@ -208,6 +208,63 @@ TEST(openapi_cycles_are_bounded)
   dast_buf_free(&b);
 }
 
+/* A body schema that is a wide tree of empty objects: no leaf, so the
+ * leaf cap never trips.  10 properties x 10 levels through $ref (JSON) or
+ * aliases (YAML) is 10^10 nodes: it used to be walked in full (24 GB and
+ * the OOM killer); now each body is cut at a node budget. */
+TEST(openapi_schema_walk_is_bounded)
+{
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  (void)dast_buf_adds(&b, "{\"openapi\":\"3.0.0\",\"servers\":[{\"url\":\"http://h/\"}],"
+                          "\"components\":{\"schemas\":{");
+  for(int i = 0; i < 10; i++) {
+    (void)dast_buf_printf(&b, "\"S%d\":{\"type\":\"object\",\"properties\":{", i);
+    for(int j = 0; j < 10; j++)
+      (void)dast_buf_printf(&b, "%s\"p%d\":{\"$ref\":\"#/components/schemas/S%d\"}", j ? "," : "", j,
+                            i + 1);
+    (void)dast_buf_adds(&b, "}},");
+  }
+  (void)dast_buf_adds(&b, "\"S10\":{\"type\":\"object\",\"properties\":{}}}},\"paths\":{");
+  for(int i = 0; i < 3; i++)
+    (void)dast_buf_printf(&b, "%s\"/w%d\":{\"post\":{\"requestBody\":{\"content\":{\"application/json\":"
+                              "{\"schema\":{\"$ref\":\"#/components/schemas/S0\"}}}}}}",
+                          i ? "," : "", i);
+  (void)dast_buf_adds(&b, "}}");
+  struct eps e = {0};
+  char err[512] = "";
+  dast_err r = dast_openapi_load_buf(b.data, b.len, "fanout.json", NULL, NULL, take, &e, err,
+                                     sizeof(err));
+  if(r) fprintf(stderr, "  %s\n", err);
+  ASSERT_EQ(r, DAST_OK);
+  ASSERT_EQ(e.n, 3);
+  ASSERT(e.v[0]->body && strlen(e.v[0]->body) < (1u << 20));
+  eps_free(&e);
+  dast_buf_free(&b);
+  /* 450 such bodies exceed the whole document's budget: a clear error */
+  dast_buf_init(&b, 0);
+  (void)dast_buf_adds(&b, "openapi: 3.0.0\nservers: [{url: 'http://h/'}]\nx:\n"
+                          "  e0: &e0 {type: object, properties: {}}\n");
+  for(int i = 1; i < 10; i++) {
+    (void)dast_buf_printf(&b, "  e%d: &e%d {type: object, properties: {", i, i);
+    for(int j = 0; j < 10; j++) (void)dast_buf_printf(&b, "%sp%d: *e%d", j ? ", " : "", j, i - 1);
+    (void)dast_buf_adds(&b, "}}\n");
+  }
+  (void)dast_buf_adds(&b, "paths:\n");
+  for(int i = 0; i < 450; i++)
+    (void)dast_buf_printf(&b, "  /y%d: {post: {requestBody: {content: {application/json: "
+                              "{schema: *e9}}}}}\n", i);
+  r = dast_openapi_load_buf(b.data, b.len, "bomb.yaml", NULL, NULL, take, &e, err, sizeof(err));
+  if(dast_yaml_available()) {
+    ASSERT_EQ(r, DAST_EPARSE);
+    ASSERT_CONTAINS(err, "bomb.yaml: $.paths./y");
+    ASSERT_CONTAINS(err, "expand to more than");
+    ASSERT_EQ(e.n, 0);
+  }
+  eps_free(&e);
+  dast_buf_free(&b);
+}
+
 TEST(openapi_yaml)
 {
   char *p = path_of("openapi3.yaml");
