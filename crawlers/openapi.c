@@ -32,6 +32,11 @@
  * none, so the walk itself needs a bound. */
 #define MAX_BODY_NODES 5000
 #define MAX_DOC_NODES 2000000
+/* Parameters of one operation, and merged in the whole document: a YAML
+ * alias lets one list of thousands serve thousands of operations, and the
+ * merge by name+in is quadratic in the list. */
+#define MAX_OP_PARAMS 500
+#define MAX_DOC_PARAMS 1000000
 
 struct oa {
   json_t *root;
@@ -45,6 +50,7 @@ struct oa {
   int nrefs;
   size_t body_nodes; /* schema nodes left for the body being flattened */
   size_t doc_nodes;  /* ... and for the whole document */
+  size_t doc_params; /* parameters left to merge in the whole document */
   struct dast_endpoint **eps;
   size_t neps;
 };
@@ -422,6 +428,14 @@ static void merge_params(struct oa *o, json_t *out, json_t *list, const char *pa
   json_array_foreach(list, i, p) {
     char where[640];
     snprintf(where, sizeof(where), "%s.parameters[%zu]", path, i);
+    if(json_array_size(out) >= MAX_OP_PARAMS || !o->doc_params) {
+      fail(o, where, json_array_size(out) >= MAX_OP_PARAMS
+                         ? "more than %d parameters in one operation"
+                         : "more than %d parameters in the document",
+           json_array_size(out) >= MAX_OP_PARAMS ? MAX_OP_PARAMS : MAX_DOC_PARAMS);
+      return;
+    }
+    o->doc_params--;
     int pushed;
     json_t *d = deref(o, p, where, &pushed);
     undo(o, pushed);
@@ -655,7 +669,7 @@ dast_err dast_openapi_load_buf(const char *buf, size_t len, const char *name, co
                                char *errbuf, size_t errlen)
 {
   struct oa o = {.name = name ? name : "openapi", .errbuf = errbuf, .errlen = errlen,
-                 .doc_nodes = MAX_DOC_NODES};
+                 .doc_nodes = MAX_DOC_NODES, .doc_params = MAX_DOC_PARAMS};
   if(!buf || !cb) return DAST_EINVAL;
   json_error_t jerr;
   o.root = json_loadb(buf, len, 0, &jerr);

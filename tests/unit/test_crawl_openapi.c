@@ -265,6 +265,39 @@ TEST(openapi_schema_walk_is_bounded)
   dast_buf_free(&b);
 }
 
+/* One parameter list of thousands, shared by thousands of operations
+ * through a YAML alias: merged by name+in per operation, it was 10^11
+ * string compares.  Now a clear error. */
+TEST(openapi_parameter_lists_are_bounded)
+{
+  if(!dast_yaml_available()) return;
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  (void)dast_buf_adds(&b, "openapi: 3.0.0\nservers: [{url: 'http://h/'}]\nx:\n  L: &L [");
+  for(int i = 0; i < 600; i++) (void)dast_buf_printf(&b, "%s{name: a%d, in: query}", i ? ", " : "", i);
+  (void)dast_buf_adds(&b, "]\npaths:\n");
+  for(int i = 0; i < 3000; i++) (void)dast_buf_printf(&b, "  /q%d: {get: {parameters: *L}}\n", i);
+  struct eps e = {0};
+  char err[512] = "";
+  ASSERT_EQ(dast_openapi_load_buf(b.data, b.len, "params.yaml", NULL, NULL, take, &e, err, sizeof(err)),
+            DAST_EPARSE);
+  ASSERT_CONTAINS(err, "params.yaml: $.paths./q0.get.parameters[500]: more than 500 parameters");
+  ASSERT_EQ(e.n, 0);
+  dast_buf_free(&b);
+  /* the same name 1000 times in 3000 operations: 3M merges */
+  dast_buf_init(&b, 0);
+  (void)dast_buf_adds(&b, "openapi: 3.0.0\nservers: [{url: 'http://h/'}]\nx:\n"
+                          "  p: &p {name: a, in: query}\n  L: &L [");
+  for(int i = 0; i < 1000; i++) (void)dast_buf_adds(&b, i ? ", *p" : "*p");
+  (void)dast_buf_adds(&b, "]\npaths:\n");
+  for(int i = 0; i < 3000; i++) (void)dast_buf_printf(&b, "  /q%d: {get: {parameters: *L}}\n", i);
+  ASSERT_EQ(dast_openapi_load_buf(b.data, b.len, "same.yaml", NULL, NULL, take, &e, err, sizeof(err)),
+            DAST_EPARSE);
+  ASSERT_CONTAINS(err, "parameters in the document");
+  ASSERT_EQ(e.n, 0);
+  dast_buf_free(&b);
+}
+
 TEST(openapi_yaml)
 {
   char *p = path_of("openapi3.yaml");
