@@ -3,6 +3,7 @@
  * typed example values, $refs resolve, cycles stop, the target origin
  * overrides the server, and invalid documents give clear errors. */
 #include "crawlers/har.h"
+#include "scanner/engine/http.h"
 #include "crawlers/openapi.h"
 #include "crawlers/yaml.h"
 #include "tests/unit/harness.h"
@@ -390,6 +391,15 @@ TEST(har_import)
   ASSERT_CONTAINS(err, "t.har: line 1");
   ASSERT_EQ(dast_har_load_buf("{}", 2, "t.har", take, &e, err, sizeof(err)), DAST_EPARSE);
   ASSERT_CONTAINS(err, "t.har: $.log: missing");
+  /* a method with CR/LF went into every probe's request line as it was:
+   * "GET\r\nX-Injected: 1 /x HTTP/1.1" */
+  const char *crlf = "{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\\r\\nX-Injected: 1\","
+                     "\"url\":\"http://h/x\"}}]}}";
+  ASSERT_EQ(dast_har_load_buf(crlf, strlen(crlf), "t.har", take, &e, err, sizeof(err)), DAST_EPARSE);
+  ASSERT_CONTAINS(err, "t.har: $.log.entries[0].request.method: not an HTTP method");
+  ASSERT_EQ(e.n, 0);
+  ASSERT(dast_http_method_ok("PROPFIND") && dast_http_method_ok("M-SEARCH"));
+  ASSERT(!dast_http_method_ok("GET /") && !dast_http_method_ok("") && !dast_http_method_ok(NULL));
   ASSERT_EQ(e.n, 0);
 }
 
