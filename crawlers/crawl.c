@@ -102,6 +102,8 @@ void dast_crawler_free(struct dast_crawler *c)
   dast__hset_free(&c->tmpl_count);
   dast__hset_free(&c->skipped_seen);
   dast__hset_free(&c->ep_index);
+  dast__hset_free(&c->shape_first);
+  dast__hset_free(&c->shape_count);
   dast__hset_free(&c->marker_tmpl);
   dast_jsurls_free(c->js);
   dast_re_free(c->dangerous);
@@ -370,6 +372,18 @@ long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, 
     dast_endpoint_free(ep);
     return (long)*slot - 1;
   }
+  uint64_t pk = 0;
+  if(ep->source != DAST_SRC_OPENAPI && ep->source != DAST_SRC_HAR) {
+    const char *t = ep->tmpl ? ep->tmpl : ep->url;
+    pk = dast_hash64(t, strcspn(t, "?#"), dast_hash64(ep->method, strlen(ep->method), 5));
+    uint32_t first = dast__hset_count(&c->shape_first, pk);
+    if(first && dast__hset_count(&c->shape_count, pk) >= DAST__MAX_SHAPES) {
+      c->st.trap_limited++;
+      if(added) *added = false;
+      dast_endpoint_free(ep);
+      return (long)first - 1;
+    }
+  }
   if(c->neps == c->eps_alloc) {
     c->eps_alloc = c->eps_alloc ? c->eps_alloc * 2 : 64;
     c->eps = dast_realloc(c->eps, c->eps_alloc * sizeof(*c->eps));
@@ -377,6 +391,11 @@ long dast__crawl_add_endpoint(struct dast_crawler *c, struct dast_endpoint *ep, 
   c->eps[c->neps] = ep;
   *slot = (uint32_t)++c->neps;
   if(added) *added = true;
+  if(pk) {
+    uint32_t *first = dast__hset_slot(&c->shape_first, pk);
+    if(!*first) *first = (uint32_t)c->neps;
+    (void)dast__hset_incr(&c->shape_count, pk);
+  }
   for(size_t i = 0; i < c->nsite_cookies; i++)
     add_cookie_param(ep, c->site_cookie[i], c->site_cookie_value[i]);
   return (long)c->neps - 1;

@@ -74,6 +74,9 @@ struct dast_crawler {
   struct dast_endpoint **eps;
   size_t neps, eps_alloc;
   struct dast__hset ep_index;   /* endpoint key -> index + 1 */
+  /* crawled endpoints per method + path template (query names and body
+   * shape left out): the first one's index + 1, and how many shapes */
+  struct dast__hset shape_first, shape_count;
   /* skipped list */
   char *skip_url[DAST__SKIPPED_MAX], *skip_reason[DAST__SKIPPED_MAX];
   size_t nskipped;
@@ -105,6 +108,11 @@ struct dast_crawler {
  * parameter flips a setting ("?do=toggle-security", "?action=disable-ssl").
  * *why gets the skip reason.  Pure (tests). */
 bool dast__link_changes_state(const char *url, const char **why);
+/* Distinct query/body shapes kept per crawled method + path template; more
+ * (a form with a random field name on every page, links with a random
+ * parameter name) are folded into the first: the inventory, and so the
+ * attack, stays bounded on such a trap. */
+#define DAST__MAX_SHAPES 20
 
 /* crawl.c */
 void dast__crawl_skip(struct dast_crawler *c, const char *url, const char *reason);

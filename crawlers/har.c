@@ -8,6 +8,7 @@
 #include "crawlers/har.h"
 
 #include "crawlers/template.h"
+#include "scanner/engine/http.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <strings.h>
 
 #define MAX_JSON_LEAVES 500
+#define MAX_JSON_TEXT (1u << 20)
 
 static bool standard_header(const char *n)
 {
@@ -101,7 +103,9 @@ static void add_body(struct dast_endpoint *ep, json_t *post)
   json_t *params = json_object_get(post, "params");
   if(!mime) mime = "";
   if(strstr(mime, "json") && text) {
-    json_t *doc = json_loads(text, JSON_DECODE_ANY, NULL);
+    /* a JSON body is parsed for its leaves only up to MAX_JSON_TEXT: a
+     * 40 MB text of empty arrays is 1.4 GB once parsed */
+    json_t *doc = strlen(text) <= MAX_JSON_TEXT ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
     if(doc) {
       json_leaves(ep, doc, "", 0);
       json_decref(doc);
@@ -177,6 +181,9 @@ dast_err dast_har_load_buf(const char *buf, size_t len, const char *name, dast_e
     } else if(!method || !*method) {
       snprintf(where, sizeof(where), "$.log.entries[%zu].request.method", i);
       bad = "missing";
+    } else if(!dast_http_method_ok(method)) {
+      snprintf(where, sizeof(where), "$.log.entries[%zu].request.method", i);
+      bad = "not an HTTP method (a token of at most 32 characters)";
     } else if(!url || (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8))) {
       snprintf(where, sizeof(where), "$.log.entries[%zu].request.url", i);
       bad = "missing or not an http(s) URL";

@@ -26,6 +26,17 @@
 
 #define MAX_BODY_PARAMS 500
 #define REF_STACK 64
+/* Schema nodes one request body may expand to, and the whole document.
+ * MAX_BODY_PARAMS counts leaves only: a tree of empty objects (YAML
+ * aliases or a $ref fan-out, 10 properties x 10 levels = 10^10 nodes) has
+ * none, so the walk itself needs a bound. */
+#define MAX_BODY_NODES 5000
+#define MAX_DOC_NODES 2000000
+/* Parameters of one operation, and merged in the whole document: a YAML
+ * alias lets one list of thousands serve thousands of operations, and the
+ * merge by name+in is quadratic in the list. */
+#define MAX_OP_PARAMS 500
+#define MAX_DOC_PARAMS 1000000
 
 struct oa {
   json_t *root;
@@ -37,6 +48,9 @@ struct oa {
   dast_err err;
   const char *refs[REF_STACK]; /* refs being expanded (cycle guard) */
   int nrefs;
+  size_t body_nodes; /* schema nodes left for the body being flattened */
+  size_t doc_nodes;  /* ... and for the whole document */
+  size_t doc_params; /* parameters left to merge in the whole document */
   struct dast_endpoint **eps;
   size_t neps;
 };
@@ -201,10 +215,19 @@ static json_t *flatten(struct oa *o, struct dast_endpoint *ep, json_t *s, const 
 {
   int pushed;
   s = deref(o, s, path, &pushed);
-  if(!s || depth > DAST_OPENAPI_MAX_DEPTH || ep->nparams >= MAX_BODY_PARAMS || o->err) {
+  if(!s || depth > DAST_OPENAPI_MAX_DEPTH || ep->nparams >= MAX_BODY_PARAMS || o->err ||
+     !o->body_nodes) {
     undo(o, pushed);
     return json_null();
   }
+  if(!o->doc_nodes) {
+    fail(o, path, "request body schemas expand to more than %d nodes (a $ref or alias bomb?)",
+         MAX_DOC_NODES);
+    undo(o, pushed);
+    return json_null();
+  }
+  o->body_nodes--;
+  o->doc_nodes--;
   json_t *v = first_variant(s);
   if(v && !json_object_get(s, "type") && !json_object_get(s, "properties")) {
     json_t *r = flatten(o, ep, v, ptr, kind, depth + 1, path);
@@ -333,6 +356,7 @@ static void add_body_v3(struct oa *o, struct dast_endpoint *ep, json_t *op, cons
     json_object_foreach(content, k, x) if(strstr(k, "json") && !schema) schema = json_object_get(x, "schema");
   }
   if(schema) {
+    o->body_nodes = MAX_BODY_NODES;
     json_t *doc = flatten(o, ep, schema, "", kind, 0, path);
     if(kind == DAST_IP_JSON) {
       char *s = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -358,6 +382,7 @@ static void add_body_v2(struct oa *o, struct dast_endpoint *ep, json_t *op, json
   json_array_foreach(params, i, p) {
     const char *in = str(p, "in");
     if(in && !strcmp(in, "body")) {
+      o->body_nodes = MAX_BODY_NODES;
       json_t *doc = flatten(o, ep, json_object_get(p, "schema"), "", DAST_IP_JSON, 0, path);
       char *s = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
       dast_set_str(&ep->body, s);
@@ -403,6 +428,14 @@ static void merge_params(struct oa *o, json_t *out, json_t *list, const char *pa
   json_array_foreach(list, i, p) {
     char where[640];
     snprintf(where, sizeof(where), "%s.parameters[%zu]", path, i);
+    if(json_array_size(out) >= MAX_OP_PARAMS || !o->doc_params) {
+      fail(o, where, json_array_size(out) >= MAX_OP_PARAMS
+                         ? "more than %d parameters in one operation"
+                         : "more than %d parameters in the document",
+           json_array_size(out) >= MAX_OP_PARAMS ? MAX_OP_PARAMS : MAX_DOC_PARAMS);
+      return;
+    }
+    o->doc_params--;
     int pushed;
     json_t *d = deref(o, p, where, &pushed);
     undo(o, pushed);
@@ -635,7 +668,8 @@ dast_err dast_openapi_load_buf(const char *buf, size_t len, const char *name, co
                                const char *target, dast_endpoint_take_cb cb, void *ud,
                                char *errbuf, size_t errlen)
 {
-  struct oa o = {.name = name ? name : "openapi", .errbuf = errbuf, .errlen = errlen};
+  struct oa o = {.name = name ? name : "openapi", .errbuf = errbuf, .errlen = errlen,
+                 .doc_nodes = MAX_DOC_NODES, .doc_params = MAX_DOC_PARAMS};
   if(!buf || !cb) return DAST_EINVAL;
   json_error_t jerr;
   o.root = json_loadb(buf, len, 0, &jerr);

@@ -1010,10 +1010,21 @@ dast_err dast_engine_later(struct dast_engine *eng, unsigned ms, dast_timer_cb c
   return DAST_OK;
 }
 
+bool dast_http_method_ok(const char *m)
+{
+  /* RFC 9110 token: a method with a CR/LF or a space would be copied into
+   * the request line as it is (curl's CURLOPT_CUSTOMREQUEST), so a HAR
+   * entry could add headers or a second request to every probe */
+  size_t n = m ? strlen(m) : 0;
+  if(!n || n > 32) return false;
+  return strspn(m, "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == n;
+}
+
 dast_err dast_engine_submit(struct dast_engine *eng, const struct dast_request *req, dast_http_cb cb,
                             void *ud)
 {
   if(!req || !req->url || !cb) return DAST_EINVAL;
+  if(req->method && !dast_http_method_ok(req->method)) return DAST_EINVAL;
   if(eng->expired) return DAST_ECANCEL;
   if(strncasecmp(req->url, "http://", 7) && strncasecmp(req->url, "https://", 8)) return DAST_EINVAL;
   char origin[512];

@@ -110,6 +110,11 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
  * DAST_ECANCEL first. */
 void dast_engine_free(struct dast_engine *eng);
 
+/* Is m an HTTP method token (1..32 RFC 9110 tchars)?  dast_engine_submit
+ * refuses any other method with DAST_EINVAL; importers check it first to
+ * name the bad field. */
+bool dast_http_method_ok(const char *m);
+
 /* Queues a request.  DAST_ESCOPE if the URL is out of scope (never sent),
  * DAST_ECANCEL after the budget expired or the engine was cancelled,
  * DAST_ELIMIT when max_requests is reached, DAST_EINVAL for a bad URL. */

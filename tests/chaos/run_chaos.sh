@@ -139,6 +139,11 @@ json full '
   const v = (r.gate || {}).verdict;
   say(typeof v === "string", "gate verdict present (" + v + ")");
   say(!findings.some(f => /127\.0\.0\.1:[0-9]+/.test(f.fingerprint || "")), "fingerprints carry no host:port");
+  const trap = (r.inventory || []).filter(e => /^\/form-trap(\?|$)/.test(e.template || ""));
+  const shapes = {};
+  trap.forEach(e => { const k = e.method; shapes[k] = (shapes[k] || 0) + 1; });
+  say(trap.length > 0 && Object.values(shapes).every(n => n <= 20),
+      "the form/parameter-name trap keeps at most 20 shapes per method (" + JSON.stringify(shapes) + ")");
 '
 
 # ---- 2. coverage below --min-coverage must be "incomplete", exit 2

@@ -3,6 +3,7 @@
  * typed example values, $refs resolve, cycles stop, the target origin
  * overrides the server, and invalid documents give clear errors. */
 #include "crawlers/har.h"
+#include "scanner/engine/http.h"
 #include "crawlers/openapi.h"
 #include "crawlers/yaml.h"
 #include "tests/unit/harness.h"
@@ -208,6 +209,96 @@ TEST(openapi_cycles_are_bounded)
   dast_buf_free(&b);
 }
 
+/* A body schema that is a wide tree of empty objects: no leaf, so the
+ * leaf cap never trips.  10 properties x 10 levels through $ref (JSON) or
+ * aliases (YAML) is 10^10 nodes: it used to be walked in full (24 GB and
+ * the OOM killer); now each body is cut at a node budget. */
+TEST(openapi_schema_walk_is_bounded)
+{
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  (void)dast_buf_adds(&b, "{\"openapi\":\"3.0.0\",\"servers\":[{\"url\":\"http://h/\"}],"
+                          "\"components\":{\"schemas\":{");
+  for(int i = 0; i < 10; i++) {
+    (void)dast_buf_printf(&b, "\"S%d\":{\"type\":\"object\",\"properties\":{", i);
+    for(int j = 0; j < 10; j++)
+      (void)dast_buf_printf(&b, "%s\"p%d\":{\"$ref\":\"#/components/schemas/S%d\"}", j ? "," : "", j,
+                            i + 1);
+    (void)dast_buf_adds(&b, "}},");
+  }
+  (void)dast_buf_adds(&b, "\"S10\":{\"type\":\"object\",\"properties\":{}}}},\"paths\":{");
+  for(int i = 0; i < 3; i++)
+    (void)dast_buf_printf(&b, "%s\"/w%d\":{\"post\":{\"requestBody\":{\"content\":{\"application/json\":"
+                              "{\"schema\":{\"$ref\":\"#/components/schemas/S0\"}}}}}}",
+                          i ? "," : "", i);
+  (void)dast_buf_adds(&b, "}}");
+  struct eps e = {0};
+  char err[512] = "";
+  dast_err r = dast_openapi_load_buf(b.data, b.len, "fanout.json", NULL, NULL, take, &e, err,
+                                     sizeof(err));
+  if(r) fprintf(stderr, "  %s\n", err);
+  ASSERT_EQ(r, DAST_OK);
+  ASSERT_EQ(e.n, 3);
+  ASSERT(e.v[0]->body && strlen(e.v[0]->body) < (1u << 20));
+  eps_free(&e);
+  dast_buf_free(&b);
+  /* 450 such bodies exceed the whole document's budget: a clear error */
+  dast_buf_init(&b, 0);
+  (void)dast_buf_adds(&b, "openapi: 3.0.0\nservers: [{url: 'http://h/'}]\nx:\n"
+                          "  e0: &e0 {type: object, properties: {}}\n");
+  for(int i = 1; i < 10; i++) {
+    (void)dast_buf_printf(&b, "  e%d: &e%d {type: object, properties: {", i, i);
+    for(int j = 0; j < 10; j++) (void)dast_buf_printf(&b, "%sp%d: *e%d", j ? ", " : "", j, i - 1);
+    (void)dast_buf_adds(&b, "}}\n");
+  }
+  (void)dast_buf_adds(&b, "paths:\n");
+  for(int i = 0; i < 450; i++)
+    (void)dast_buf_printf(&b, "  /y%d: {post: {requestBody: {content: {application/json: "
+                              "{schema: *e9}}}}}\n", i);
+  r = dast_openapi_load_buf(b.data, b.len, "bomb.yaml", NULL, NULL, take, &e, err, sizeof(err));
+  if(dast_yaml_available()) {
+    ASSERT_EQ(r, DAST_EPARSE);
+    ASSERT_CONTAINS(err, "bomb.yaml: $.paths./y");
+    ASSERT_CONTAINS(err, "expand to more than");
+    ASSERT_EQ(e.n, 0);
+  }
+  eps_free(&e);
+  dast_buf_free(&b);
+}
+
+/* One parameter list of thousands, shared by thousands of operations
+ * through a YAML alias: merged by name+in per operation, it was 10^11
+ * string compares.  Now a clear error. */
+TEST(openapi_parameter_lists_are_bounded)
+{
+  if(!dast_yaml_available()) return;
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  (void)dast_buf_adds(&b, "openapi: 3.0.0\nservers: [{url: 'http://h/'}]\nx:\n  L: &L [");
+  for(int i = 0; i < 600; i++) (void)dast_buf_printf(&b, "%s{name: a%d, in: query}", i ? ", " : "", i);
+  (void)dast_buf_adds(&b, "]\npaths:\n");
+  for(int i = 0; i < 3000; i++) (void)dast_buf_printf(&b, "  /q%d: {get: {parameters: *L}}\n", i);
+  struct eps e = {0};
+  char err[512] = "";
+  ASSERT_EQ(dast_openapi_load_buf(b.data, b.len, "params.yaml", NULL, NULL, take, &e, err, sizeof(err)),
+            DAST_EPARSE);
+  ASSERT_CONTAINS(err, "params.yaml: $.paths./q0.get.parameters[500]: more than 500 parameters");
+  ASSERT_EQ(e.n, 0);
+  dast_buf_free(&b);
+  /* the same name 1000 times in 3000 operations: 3M merges */
+  dast_buf_init(&b, 0);
+  (void)dast_buf_adds(&b, "openapi: 3.0.0\nservers: [{url: 'http://h/'}]\nx:\n"
+                          "  p: &p {name: a, in: query}\n  L: &L [");
+  for(int i = 0; i < 1000; i++) (void)dast_buf_adds(&b, i ? ", *p" : "*p");
+  (void)dast_buf_adds(&b, "]\npaths:\n");
+  for(int i = 0; i < 3000; i++) (void)dast_buf_printf(&b, "  /q%d: {get: {parameters: *L}}\n", i);
+  ASSERT_EQ(dast_openapi_load_buf(b.data, b.len, "same.yaml", NULL, NULL, take, &e, err, sizeof(err)),
+            DAST_EPARSE);
+  ASSERT_CONTAINS(err, "parameters in the document");
+  ASSERT_EQ(e.n, 0);
+  dast_buf_free(&b);
+}
+
 TEST(openapi_yaml)
 {
   char *p = path_of("openapi3.yaml");
@@ -300,6 +391,15 @@ TEST(har_import)
   ASSERT_CONTAINS(err, "t.har: line 1");
   ASSERT_EQ(dast_har_load_buf("{}", 2, "t.har", take, &e, err, sizeof(err)), DAST_EPARSE);
   ASSERT_CONTAINS(err, "t.har: $.log: missing");
+  /* a method with CR/LF went into every probe's request line as it was:
+   * "GET\r\nX-Injected: 1 /x HTTP/1.1" */
+  const char *crlf = "{\"log\":{\"entries\":[{\"request\":{\"method\":\"GET\\r\\nX-Injected: 1\","
+                     "\"url\":\"http://h/x\"}}]}}";
+  ASSERT_EQ(dast_har_load_buf(crlf, strlen(crlf), "t.har", take, &e, err, sizeof(err)), DAST_EPARSE);
+  ASSERT_CONTAINS(err, "t.har: $.log.entries[0].request.method: not an HTTP method");
+  ASSERT_EQ(e.n, 0);
+  ASSERT(dast_http_method_ok("PROPFIND") && dast_http_method_ok("M-SEARCH"));
+  ASSERT(!dast_http_method_ok("GET /") && !dast_http_method_ok("") && !dast_http_method_ok(NULL));
   ASSERT_EQ(e.n, 0);
 }
 
