@@ -3,7 +3,12 @@
 #ifndef DAST_TEST_SUPPORT_H
 #define DAST_TEST_SUPPORT_H
 
+#include "payloads/attack.h"
+#include "scanner/engine/config.h"
+#include "scanner/engine/http.h"
+
 #include <stddef.h>
+#include <stdint.h>
 
 /* Reads tests/data/<relpath> whole; owned, NUL-terminated, *len set.  NULL
  * when the file can't be opened. */
@@ -23,5 +28,32 @@ void dast_test_quiet(void *ctx, const char *msg, ...);                      /* l
 const struct dast_finding *dast_test_find(const struct dast_attack *a, const char *check,
                                           const char *tmpl);
 void dast_test_dump_findings(const struct dast_attack *a);
+
+/* support_rig.c — the attack engine on a test app's loop, endpoints added
+ * by hand.  Config: target http://127.0.0.1:port/, `profile`, seed, no
+ * retries, only the checks listed in `only` (NULL-terminated; NULL: all). */
+struct dast_test_rig {
+  struct event_base *base; /* borrowed */
+  int port;
+  struct dast_config cfg;
+  struct dast_scope *scope;
+  struct dast_engine *eng;
+  struct dast_checks *checks;
+  struct dast_attack *attack;
+  struct dast_endpoint *eps[64];
+  size_t neps;
+};
+void dast_test_rig_init(struct dast_test_rig *r, struct event_base *base, int port,
+                        enum dast_profile profile, uint64_t seed, const char *const *only);
+/* method + path, with one parameter of `kind` when pname is not NULL (a
+ * query one makes the template "path?pname="). */
+struct dast_endpoint *dast_test_rig_add(struct dast_test_rig *r, const char *method,
+                                        const char *path, enum dast_ip_kind kind,
+                                        const char *pname, const char *pval);
+void dast_test_rig_run(struct dast_test_rig *r);
+/* Frees the attack and the engine (before what the test hung on the loop). */
+void dast_test_rig_stop(struct dast_test_rig *r);
+/* Stops if not yet, lets the loop run drain_ms for late replies, frees the rest. */
+void dast_test_rig_free(struct dast_test_rig *r, int drain_ms);
 
 #endif

@@ -507,25 +507,15 @@ static void app_start(struct app *a, struct event_base *base)
 struct scan {
   struct event_base *base;
   struct app app;
-  struct dast_config cfg;
-  struct dast_scope *scope;
-  struct dast_engine *eng;
-  struct dast_checks *checks;
-  struct dast_attack *attack;
-  struct dast_endpoint *eps[64];
-  size_t neps;
+  struct dast_test_rig rig;
   struct dast_oob *oob;
 };
 
 static void add_ep(struct scan *s, const char *method, const char *path, const char *ptype,
                    const char *pname, const char *pval)
 {
-  char *url = dast_aprintf("http://127.0.0.1:%d%s", s->app.port, path);
-  struct dast_endpoint *ep = dast_endpoint_new(method, url, DAST_SRC_LINK);
-  free(url);
-  ep->tmpl = pname && !strcmp(ptype, "query") ? dast_aprintf("%s?%s=", path, pname) : dast_strdup(path);
-  if(pname) dast_endpoint_add_param(ep, (enum dast_ip_kind)dast_ip_kind_parse(ptype), pname, pval, NULL);
-  s->eps[s->neps++] = ep;
+  dast_test_rig_add(&s->rig, method, path,
+                    pname ? (enum dast_ip_kind)dast_ip_kind_parse(ptype) : DAST_IP_QUERY, pname, pval);
 }
 
 static void scan_init(struct scan *s, enum dast_profile profile, const char *const *only)
@@ -533,46 +523,20 @@ static void scan_init(struct scan *s, enum dast_profile profile, const char *con
   memset(s, 0, sizeof(*s));
   s->base = event_base_new();
   app_start(&s->app, s->base);
-  dast_config_init(&s->cfg);
-  s->cfg.target = dast_aprintf("http://127.0.0.1:%d/", s->app.port);
-  s->cfg.profile = profile;
-  s->cfg.seed = 42;
-  s->cfg.seed_set = true;
-  s->cfg.retries = 0;
-  for(; only && *only; only++) dast_strlist_add(&s->cfg.checks, *only);
-  char err[512];
-  if(dast_scope_new(&s->cfg, &s->scope, err, sizeof(err))) abort();
-  if(dast_engine_new(s->base, &s->cfg, s->scope, &s->eng, err, sizeof(err))) abort();
-  if(dast_checks_load(&s->cfg, &s->checks, err, sizeof(err))) {
-    fprintf(stderr, "%s\n", err);
-    abort();
-  }
-  if(dast_attack_new(s->eng, &s->cfg, s->checks, &s->attack, err, sizeof(err))) {
-    fprintf(stderr, "%s\n", err);
-    abort();
-  }
-  dast_engine_observe(s->eng, dast_attack_observe, s->attack);
+  dast_test_rig_init(&s->rig, s->base, s->app.port, profile, 42, only);
 }
 
 static void scan_run(struct scan *s)
 {
-  if(dast_attack_start(s->attack, s->eps, s->neps)) abort();
-  (void)dast_engine_run(s->eng);
+  dast_test_rig_run(&s->rig);
 }
 
 static void scan_free(struct scan *s)
 {
-  dast_attack_free(s->attack);
-  dast_engine_free(s->eng);
+  dast_test_rig_stop(&s->rig);
   dast_oob_free(s->oob);
   if(s->app.client) evhttp_connection_free(s->app.client);
-  struct timeval tv = {0, 200000};
-  event_base_loopexit(s->base, &tv);
-  event_base_dispatch(s->base);
-  dast_checks_free(s->checks);
-  dast_scope_free(s->scope);
-  for(size_t i = 0; i < s->neps; i++) dast_endpoint_free(s->eps[i]);
-  dast_config_free(&s->cfg);
+  dast_test_rig_free(&s->rig, 200);
   evhttp_free(s->app.http);
   for(size_t i = 0; i < sizeof(s->app.laters) / sizeof(s->app.laters[0]); i++)
     if(s->app.laters[i]) { /* replies the scan no longer waits for */
@@ -586,12 +550,12 @@ static void scan_free(struct scan *s)
 /* The finding of `check` whose template is `tmpl` (any when tmpl NULL). */
 static const struct dast_finding *find(const struct scan *s, const char *check, const char *tmpl)
 {
-  return dast_test_find(s->attack, check, tmpl);
+  return dast_test_find(s->rig.attack, check, tmpl);
 }
 
 static void dump(const struct scan *s)
 {
-  dast_test_dump_findings(s->attack);
+  dast_test_dump_findings(s->rig.attack);
 }
 
 #define EXPECT_CONFIRMED(s, check, tmpl)                                        \
@@ -640,7 +604,7 @@ TEST(injections_found_and_safe_twins_clean)
   add_ep(&s, "GET", "/api/profile", "query", NULL, NULL);
   add_ep(&s, "GET", "/api/public", "query", NULL, NULL);
   scan_run(&s);
-  ASSERT(dast_attack_done(s.attack));
+  ASSERT(dast_attack_done(s.rig.attack));
   EXPECT_CONFIRMED(&s, "xss-reflected", "/search?q=");
   EXPECT_CONFIRMED(&s, "sqli-error", "/product?id=");
   EXPECT_CONFIRMED(&s, "sqli-boolean", "/product?id=");
@@ -655,7 +619,7 @@ TEST(injections_found_and_safe_twins_clean)
                         "/api/public"};
   for(size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++) {
     struct dast_finding *const *fs;
-    size_t n = dast_attack_findings(s.attack, &fs);
+    size_t n = dast_attack_findings(s.rig.attack, &fs);
     for(size_t k = 0; k < n; k++)
       if(!strcmp(fs[k]->tmpl, safe[i]) && fs[k]->confidence == DAST_CONF_CONFIRMED) {
         dump(&s);
@@ -667,11 +631,11 @@ TEST(injections_found_and_safe_twins_clean)
   EXPECT_NOT_CONFIRMED(&s, "ssti", "/ping?host=");
   /* one finding per (check, template, insertion point) */
   struct dast_finding *const *fs;
-  size_t n = dast_attack_findings(s.attack, &fs);
+  size_t n = dast_attack_findings(s.rig.attack, &fs);
   for(size_t i = 0; i < n; i++)
     for(size_t k = i + 1; k < n; k++) ASSERT(strcmp(fs[i]->fingerprint, fs[k]->fingerprint));
   const struct dast_tested *t;
-  ASSERT_GE(dast_attack_tested(s.attack, &t), 18);
+  ASSERT_GE(dast_attack_tested(s.rig.attack, &t), 18);
   scan_free(&s);
 }
 
@@ -696,7 +660,7 @@ TEST(passive_and_files)
   ASSERT(find(&s, "version-server-header", NULL));
   /* one per origin, although every page lacks the header */
   struct dast_finding *const *fs;
-  size_t n = dast_attack_findings(s.attack, &fs), csp = 0;
+  size_t n = dast_attack_findings(s.rig.attack, &fs), csp = 0;
   for(size_t i = 0; i < n; i++) csp += !strcmp(fs[i]->check_id, "header-csp-missing");
   ASSERT_EQ(csp, 1);
   scan_free(&s);
@@ -722,8 +686,8 @@ static void add_xml_ep(struct scan *s, const char *path)
 {
   const char *doc = "<?xml version=\"1.0\"?><order><item>shoe</item><qty>1</qty></order>";
   add_ep(s, "POST", path, "xml", "body", doc);
-  dast_set_str(&s->eps[s->neps - 1]->body, doc);
-  dast_set_str(&s->eps[s->neps - 1]->content_type, "application/xml");
+  dast_set_str(&s->rig.eps[s->rig.neps - 1]->body, doc);
+  dast_set_str(&s->rig.eps[s->rig.neps - 1]->content_type, "application/xml");
 }
 
 TEST(xxe_found_safe_parser_clean)
@@ -747,7 +711,7 @@ TEST(ssrf_confirmed_out_of_band)
   char err[256];
   ASSERT_EQ(dast_oob_new(s.base, "127.0.0.1:0", NULL, &s.oob, err, sizeof(err)), DAST_OK);
   ASSERT_CONTAINS(dast_oob_url(s.oob), "http://127.0.0.1:");
-  dast_attack_set_oob(s.attack, s.oob);
+  dast_attack_set_oob(s.rig.attack, s.oob);
   add_ep(&s, "GET", "/fetch", "query", "url", "http://127.0.0.1/");
   add_ep(&s, "GET", "/search-safe", "query", "q", "x");
   scan_run(&s);
@@ -764,7 +728,7 @@ TEST(jndi_confirmed_through_ldap_listener)
   char err[256];
   ASSERT_EQ(dast_oob_new(s.base, NULL, NULL, &s.oob, err, sizeof(err)), DAST_OK);
   ASSERT(dast_oob_ldap_hostport(s.oob));
-  dast_attack_set_oob(s.attack, s.oob);
+  dast_attack_set_oob(s.rig.attack, s.oob);
   add_ep(&s, "GET", "/logged", "query", NULL, NULL);
   add_ep(&s, "GET", "/search-safe", "query", "q", "x");
   scan_run(&s);
@@ -793,8 +757,8 @@ TEST(cookie_set_by_the_app_is_an_insertion_point)
   /* what the crawl did: the app set a cookie in the jar */
   char *url = dast_aprintf("http://127.0.0.1:%d/prefs", s.app.port);
   struct dast_request r = {.url = url};
-  ASSERT_EQ(dast_engine_submit(s.eng, &r, drop, NULL), DAST_OK);
-  (void)dast_engine_run(s.eng);
+  ASSERT_EQ(dast_engine_submit(s.rig.eng, &r, drop, NULL), DAST_OK);
+  (void)dast_engine_run(s.rig.eng);
   free(url);
   add_ep(&s, "GET", "/themed", "query", NULL, NULL);
   /* the crawler already knew one cookie point: the jar's cookies join it */
@@ -827,7 +791,7 @@ TEST(rotating_csrf_token_is_refreshed)
   ep->found_on = dast_aprintf("http://127.0.0.1:%d/tokform", s.app.port);
   dast_endpoint_add_param(ep, DAST_IP_FORM, "csrf_token", "5eed0001", "hidden");
   dast_endpoint_add_param(ep, DAST_IP_FORM, "q", "hello", "text");
-  s.eps[s.neps++] = ep;
+  s.rig.eps[s.rig.neps++] = ep;
   scan_run(&s);
   EXPECT_CONFIRMED(&s, "xss-reflected", "/tokpost");
   scan_free(&s);
@@ -839,17 +803,17 @@ TEST(budget_expiry_ends_the_attack_cleanly)
   struct scan s;
   scan_init(&s, DAST_PROFILE_FULL, only);
   /* a new engine with a 1 s budget (the config is read at engine creation) */
-  dast_engine_free(s.eng);
-  dast_attack_free(s.attack);
-  s.cfg.max_time = 1.0;
+  dast_engine_free(s.rig.eng);
+  dast_attack_free(s.rig.attack);
+  s.rig.cfg.max_time = 1.0;
   char err[256];
-  ASSERT_EQ(dast_engine_new(s.base, &s.cfg, s.scope, &s.eng, err, sizeof(err)), DAST_OK);
-  ASSERT_EQ(dast_attack_new(s.eng, &s.cfg, s.checks, &s.attack, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(dast_engine_new(s.base, &s.rig.cfg, s.rig.scope, &s.rig.eng, err, sizeof(err)), DAST_OK);
+  ASSERT_EQ(dast_attack_new(s.rig.eng, &s.rig.cfg, s.rig.checks, &s.rig.attack, err, sizeof(err)), DAST_OK);
   for(int i = 0; i < 12; i++) add_ep(&s, "GET", i % 2 ? "/slow" : "/sleepy", "query", "q", "1");
   uint64_t t0 = dast_now_us();
   scan_run(&s);
   ASSERT_LE((dast_now_us() - t0) / 1000, 8000);
-  ASSERT(dast_engine_expired(s.eng));
+  ASSERT(dast_engine_expired(s.rig.eng));
   scan_free(&s);
 }
 
@@ -881,7 +845,7 @@ TEST(put_accepted_and_cleaned_up)
   ASSERT_CONTAINS(f->url, "/dav/dastgate-");
   ASSERT_EQ(s.app.dav_name[0], '\0'); /* our file was removed */
   struct dast_finding *const *fs;
-  ASSERT_EQ(dast_attack_findings(s.attack, &fs), 1); /* not on the soft-404 part of the site */
+  ASSERT_EQ(dast_attack_findings(s.rig.attack, &fs), 1); /* not on the soft-404 part of the site */
   scan_free(&s);
 }
 
@@ -916,13 +880,13 @@ TEST(password_change_form_not_attacked)
   dast_endpoint_add_param(ep, DAST_IP_FORM, "q", "x", "text");
   dast_endpoint_add_param(ep, DAST_IP_FORM, "password_new", "Passw0rd!", "password");
   dast_endpoint_add_param(ep, DAST_IP_FORM, "password_conf", "Passw0rd!", "password");
-  s.eps[s.neps++] = ep;
+  s.rig.eps[s.rig.neps++] = ep;
   scan_run(&s);
   struct dast_stats st;
-  dast_engine_stats(s.eng, &st);
+  dast_engine_stats(s.rig.eng, &st);
   ASSERT_EQ(st.requests, 0);
   const struct dast_tested *t;
-  size_t n = dast_attack_tested(s.attack, &t);
+  size_t n = dast_attack_tested(s.rig.attack, &t);
   ASSERT_EQ(n, 2);
   ASSERT(!t[0].applicable);
   ASSERT_CONTAINS(t[0].reason, "password-change");
@@ -936,9 +900,9 @@ TEST(passive_profile_sends_nothing)
   add_ep(&s, "GET", "/search", "query", "q", "shoes");
   scan_run(&s);
   struct dast_stats st;
-  dast_engine_stats(s.eng, &st);
+  dast_engine_stats(s.rig.eng, &st);
   ASSERT_EQ(st.requests, 0);
-  ASSERT(dast_attack_done(s.attack));
+  ASSERT(dast_attack_done(s.rig.attack));
   scan_free(&s);
 }
 

@@ -271,13 +271,7 @@ static void app_start(struct app *a, struct event_base *base)
 struct scan {
   struct event_base *base;
   struct app app;
-  struct dast_config cfg;
-  struct dast_scope *scope;
-  struct dast_engine *eng;
-  struct dast_checks *checks;
-  struct dast_attack *attack;
-  struct dast_endpoint *eps[32];
-  size_t neps;
+  struct dast_test_rig rig;
 };
 
 /* A GET endpoint path?pname=pval (no parameter when pname is NULL),
@@ -285,13 +279,8 @@ struct scan {
 static void add_ep(struct scan *s, const char *path, const char *pname, const char *pval,
                    const char *on)
 {
-  char *url = dast_aprintf("http://127.0.0.1:%d%s", s->app.port, path);
-  struct dast_endpoint *ep = dast_endpoint_new("GET", url, DAST_SRC_LINK);
-  free(url);
-  ep->tmpl = pname ? dast_aprintf("%s?%s=", path, pname) : dast_strdup(path);
-  if(pname) dast_endpoint_add_param(ep, DAST_IP_QUERY, pname, pval, NULL);
+  struct dast_endpoint *ep = dast_test_rig_add(&s->rig, "GET", path, DAST_IP_QUERY, pname, pval);
   if(on) ep->found_on = dast_aprintf("http://127.0.0.1:%d%s", s->app.port, on);
-  s->eps[s->neps++] = ep;
 }
 
 static void scan_init(struct scan *s, const char *const *only)
@@ -299,41 +288,17 @@ static void scan_init(struct scan *s, const char *const *only)
   memset(s, 0, sizeof(*s));
   s->base = event_base_new();
   app_start(&s->app, s->base);
-  dast_config_init(&s->cfg);
-  s->cfg.target = dast_aprintf("http://127.0.0.1:%d/", s->app.port);
-  s->cfg.profile = DAST_PROFILE_STANDARD;
-  s->cfg.seed = 7;
-  s->cfg.seed_set = true;
-  s->cfg.retries = 0;
-  for(; only && *only; only++) dast_strlist_add(&s->cfg.checks, *only);
-  char err[512];
-  if(dast_scope_new(&s->cfg, &s->scope, err, sizeof(err)) ||
-     dast_engine_new(s->base, &s->cfg, s->scope, &s->eng, err, sizeof(err)) ||
-     dast_checks_load(&s->cfg, &s->checks, err, sizeof(err)) ||
-     dast_attack_new(s->eng, &s->cfg, s->checks, &s->attack, err, sizeof(err))) {
-    fprintf(stderr, "%s\n", err);
-    abort();
-  }
-  dast_engine_observe(s->eng, dast_attack_observe, s->attack);
+  dast_test_rig_init(&s->rig, s->base, s->app.port, DAST_PROFILE_STANDARD, 7, only);
 }
 
 static void scan_run(struct scan *s)
 {
-  if(dast_attack_start(s->attack, s->eps, s->neps)) abort();
-  (void)dast_engine_run(s->eng);
+  dast_test_rig_run(&s->rig);
 }
 
 static void scan_free(struct scan *s)
 {
-  dast_attack_free(s->attack);
-  dast_engine_free(s->eng);
-  struct timeval tv = {0, 100000};
-  event_base_loopexit(s->base, &tv);
-  event_base_dispatch(s->base);
-  dast_checks_free(s->checks);
-  dast_scope_free(s->scope);
-  for(size_t i = 0; i < s->neps; i++) dast_endpoint_free(s->eps[i]);
-  dast_config_free(&s->cfg);
+  dast_test_rig_free(&s->rig, 100);
   evhttp_free(s->app.http);
   xmlFreeDoc(s->app.users);
   sqlite3_close(s->app.db);
@@ -342,12 +307,12 @@ static void scan_free(struct scan *s)
 
 static const struct dast_finding *find(const struct scan *s, const char *check, const char *tmpl)
 {
-  return dast_test_find(s->attack, check, tmpl);
+  return dast_test_find(s->rig.attack, check, tmpl);
 }
 
 static void dump(const struct scan *s)
 {
-  dast_test_dump_findings(s->attack);
+  dast_test_dump_findings(s->rig.attack);
 }
 
 #define EXPECT_CONFIRMED(s, check, tmpl)                                         \
@@ -408,7 +373,7 @@ TEST(xxe_in_a_parameter_holding_xml)
   ASSERT(!find(&s, "xxe-param", "/xmlp-safe?xml="));
   /* parameters whose sample value is not an XML document get no XXE probe */
   const struct dast_tested *t;
-  size_t n = dast_attack_tested(s.attack, &t), echo = 0;
+  size_t n = dast_attack_tested(s.rig.attack, &t), echo = 0;
   for(size_t i = 0; i < n; i++)
     if(!strcmp(t[i].tmpl, "/echo?q=") || !strcmp(t[i].tmpl, "/note?q=")) {
       echo++;
@@ -451,7 +416,7 @@ TEST(passive_checks_ignore_guessed_paths)
   add_ep(&s, "/st/page", "q", "1", NULL);
   scan_run(&s);
   struct dast_finding *const *fs;
-  size_t n = dast_attack_findings(s.attack, &fs);
+  size_t n = dast_attack_findings(s.rig.attack, &fs);
   for(size_t i = 0; i < n; i++) {
     if(!strcmp(fs[i]->check_id, "error-stack-trace")) fprintf(stderr, "  unexpected on %s\n", fs[i]->tmpl);
     ASSERT(strcmp(fs[i]->check_id, "error-stack-trace"));
@@ -498,14 +463,14 @@ TEST(rotating_session_token_does_not_fake_a_differential)
   dast_endpoint_add_param(ep, DAST_IP_FORM, "csrf_token", "7a11", "hidden");
   dast_endpoint_add_param(ep, DAST_IP_FORM, "user", "alice", "text");
   dast_endpoint_add_param(ep, DAST_IP_FORM, "pass", "secret", "password");
-  s.eps[s.neps++] = ep;
+  s.rig.eps[s.rig.neps++] = ep;
   scan_run(&s);
   struct dast_finding *const *fs;
-  size_t n = dast_attack_findings(s.attack, &fs);
+  size_t n = dast_attack_findings(s.rig.attack, &fs);
   if(n) dump(&s);
   ASSERT_EQ(n, 0);
   struct dast_stats st;
-  dast_engine_stats(s.eng, &st);
+  dast_engine_stats(s.rig.eng, &st);
   ASSERT_GE(st.requests, 20); /* it was probed */
   ASSERT_EQ(s.app.stale, 0);  /* and no probe carried a token another job had voided */
   scan_free(&s);
