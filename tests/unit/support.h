@@ -29,6 +29,28 @@ const struct dast_finding *dast_test_find(const struct dast_attack *a, const cha
                                           const char *tmpl);
 void dast_test_dump_findings(const struct dast_attack *a);
 
+/* In a TEST (harness.h): the finding of `check` on `tmpl` (NULL: any) must
+ * be confirmed, with its evidence — or must not be confirmed.  The findings
+ * are dumped when it fails. */
+#define DAST_EXPECT_CONFIRMED(attack, check, tmpl)                                              \
+  do {                                                                                          \
+    const struct dast_finding *f_ = dast_test_find(attack, check, tmpl);                        \
+    if(!f_ || f_->confidence != DAST_CONF_CONFIRMED) {                                          \
+      dast_test_dump_findings(attack);                                                          \
+      FAIL_AT("%s on %s should be confirmed (%s)", check, (tmpl) ? (const char *)(tmpl) : "*",  \
+              f_ ? dast_confidence_name(f_->confidence) : "missing");                           \
+    }                                                                                           \
+    ASSERT(f_->curl && f_->request && f_->response && f_->evidence && f_->fingerprint);         \
+  } while(0)
+#define DAST_EXPECT_NOT_CONFIRMED(attack, check, tmpl)                                          \
+  do {                                                                                          \
+    const struct dast_finding *f_ = dast_test_find(attack, check, tmpl);                        \
+    if(f_ && f_->confidence == DAST_CONF_CONFIRMED) {                                           \
+      dast_test_dump_findings(attack);                                                          \
+      FAIL_AT("%s on %s must not be confirmed", check, (tmpl) ? (const char *)(tmpl) : "*");    \
+    }                                                                                           \
+  } while(0)
+
 /* support_rig.c — the attack engine on a test app's loop, endpoints added
  * by hand.  Config: target http://127.0.0.1:port/, `profile`, seed, no
  * retries, only the checks listed in `only` (NULL-terminated; NULL: all). */

@@ -315,25 +315,8 @@ static void dump(const struct scan *s)
   dast_test_dump_findings(s->rig.attack);
 }
 
-#define EXPECT_CONFIRMED(s, check, tmpl)                                         \
-  do {                                                                           \
-    const struct dast_finding *f_ = find(s, check, tmpl);                        \
-    if(!f_ || f_->confidence != DAST_CONF_CONFIRMED) {                           \
-      dump(s);                                                                   \
-      FAIL_AT("%s on %s should be confirmed (%s)", check, tmpl,                  \
-              f_ ? dast_confidence_name(f_->confidence) : "missing");            \
-    }                                                                            \
-    ASSERT(f_->curl && f_->request && f_->response && f_->evidence);             \
-  } while(0)
-
-#define EXPECT_NOT_CONFIRMED(s, check, tmpl)                                     \
-  do {                                                                           \
-    const struct dast_finding *f_ = find(s, check, tmpl);                        \
-    if(f_ && f_->confidence == DAST_CONF_CONFIRMED) {                            \
-      dump(s);                                                                   \
-      FAIL_AT("%s on %s must not be confirmed", check, tmpl);                    \
-    }                                                                            \
-  } while(0)
+#define EXPECT_CONFIRMED(s, check, tmpl) DAST_EXPECT_CONFIRMED((s)->rig.attack, check, tmpl)
+#define EXPECT_NOT_CONFIRMED(s, check, tmpl) DAST_EXPECT_NOT_CONFIRMED((s)->rig.attack, check, tmpl)
 
 TEST(xpath_lower_case_boolean_and_errors_not_sql)
 {
