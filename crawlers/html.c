@@ -70,6 +70,8 @@ struct hctx {
   size_t nheld;
   struct orphan orphan[MAX_ORPHANS];
   size_t norphans;
+  char *orphan_owner;      /* reading a select/textarea that names another form: its id */
+  struct dast_form *outer; /* ... and the form around it, while h->form is a scratch one */
   bool submit_seen;
   long select_idx, textarea_idx;
   bool select_chosen, select_has_first;
@@ -239,8 +241,11 @@ static void form_emit(struct hctx *h, struct dast_form *f, const struct alt_acti
   f->method = method;
 }
 
+static void orphan_close(struct hctx *h);
+
 static void form_end(struct hctx *h)
 {
+  orphan_close(h); /* markup that never closed it */
   struct dast_form *f = h->form;
   if(!f) return;
   h->form = NULL;
@@ -299,6 +304,42 @@ static void held_flush(struct hctx *h, bool emit)
     free(h->orphan[o].value);
   }
   h->norphans = 0;
+}
+
+/* A select or textarea naming another form (form="id") is read into a
+ * scratch form (its options and text go where they always go), then kept
+ * aside like an orphan input. */
+static bool orphan_open(struct hctx *h, const xmlChar **atts)
+{
+  const char *owner = attr(atts, "form");
+  if(!owner || !*owner || h->orphan_owner || (h->form_id && !strcmp(owner, h->form_id)))
+    return false;
+  h->outer = h->form;
+  h->form = dast_calloc(1, sizeof(*h->form));
+  h->orphan_owner = dast_strdup(owner);
+  return true;
+}
+
+static void orphan_close(struct hctx *h)
+{
+  if(!h->orphan_owner) return;
+  struct dast_form *f = h->form;
+  if(f->nfields && h->norphans < MAX_ORPHANS) {
+    struct orphan *x = &h->orphan[h->norphans++];
+    struct dast_form_field *fl = &f->fields[0];
+    x->form_id = h->orphan_owner;
+    h->orphan_owner = NULL;
+    x->name = fl->name;
+    x->type = fl->type;
+    x->value = fl->value;
+    fl->name = fl->type = fl->value = NULL;
+  }
+  free(h->orphan_owner);
+  h->orphan_owner = NULL;
+  dast_form_free(f);
+  h->form = h->outer;
+  h->outer = NULL;
+  h->select_idx = h->textarea_idx = -1;
 }
 
 static void form_begin(struct hctx *h, const xmlChar **atts)
@@ -542,6 +583,7 @@ static void on_start(void *ud, const xmlChar *xname, const xmlChar **atts)
   case T_INPUT: on_input(h, atts, false); break;
   case T_BUTTON: on_input(h, atts, true); break;
   case T_SELECT:
+    (void)orphan_open(h, atts);
     h->select_idx = add_field(h, attr(atts, "name"), "select", "");
     h->select_chosen = h->select_has_first = false;
     break;
@@ -549,7 +591,10 @@ static void on_start(void *ud, const xmlChar *xname, const xmlChar **atts)
     option_end(h); /* an unclosed previous option */
     on_option(h, atts);
     break;
-  case T_TEXTAREA: h->textarea_idx = add_field(h, attr(atts, "name"), "textarea", ""); break;
+  case T_TEXTAREA:
+    (void)orphan_open(h, atts);
+    h->textarea_idx = add_field(h, attr(atts, "name"), "textarea", "");
+    break;
   case T_OTHER: break;
   }
   if(atts) generic_attrs(h, atts);
@@ -573,8 +618,12 @@ static void on_end(void *ud, const xmlChar *xname)
   case T_SELECT:
     option_end(h);
     h->select_idx = -1;
+    orphan_close(h);
     break;
-  case T_TEXTAREA: h->textarea_idx = -1; break;
+  case T_TEXTAREA:
+    h->textarea_idx = -1;
+    orphan_close(h);
+    break;
   case T_BUTTON:
     if(h->in_button) add_label(h, h->button_text.data ? h->button_text.data : "", h->button_text.len);
     h->in_button = false;
@@ -727,6 +776,7 @@ static dast_err extract(const char *html, size_t len, const char *page_url, cons
     }
     form_end(&h);
   }
+  orphan_close(&h); /* cut short inside one */
   held_flush(&h, true);
   dast_form_free(h.form);
   h.form = NULL;

@@ -232,7 +232,9 @@ TEST(controls_outside_their_form)
       "<form action=/plain><input name=p></form>"
       "<form id=other action=/other method=post><input name=o></form>"
       "<div><input form=f1 name=category value=books><input form=f1 type=checkbox name=new>"
-      "<input form=f1 type=submit name=go value=Go><input form=nowhere name=lost></div>";
+      "<input form=f1 type=submit name=go value=Go><input form=nowhere name=lost>"
+      "<select form=f1 name=sort><option value=price>Price<option selected>Name</select>"
+      "<textarea form=other name=note>hello</textarea></div>";
   struct got g;
   got_init(&g);
   struct dast_html_stats st;
@@ -241,10 +243,29 @@ TEST(controls_outside_their_form)
   ASSERT_STREQ(g.forms.data,
                "GET http://h/plain application/x-www-form-urlencoded | p:text=\n"
                "GET http://h/search application/x-www-form-urlencoded | q:text= early:text=1 "
-               "category:text=books new:checkbox=on\n"
-               "POST http://h/other application/x-www-form-urlencoded | o:text= elsewhere:text=2\n");
+               "category:text=books new:checkbox=on sort:select=Name\n"
+               "POST http://h/other application/x-www-form-urlencoded | o:text= elsewhere:text=2 "
+               "note:textarea=hello\n");
   ASSERT_EQ(st.forms, 3u);
   got_free(&g);
+}
+
+/* A select or textarea naming a form, left open by broken markup or a cap. */
+TEST(unclosed_control_outside_its_form)
+{
+  const char *pages[] = {
+      "<form id=a action=/a><input name=x></form><select form=a name=s><option>1",
+      "<form id=a action=/a><select form=b name=s><option>1<form action=/c><input name=y></form>",
+      "<textarea form=a name=t>never closed",
+  };
+  for(size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+    struct got g;
+    got_init(&g);
+    struct dast_html_stats st;
+    ASSERT_EQ(dast_html_extract(pages[i], strlen(pages[i]), "http://h/", NULL, NULL, on_url, on_form,
+                                &g, &st), DAST_OK);
+    got_free(&g);
+  }
 }
 
 TEST(deep_nesting_is_bounded)
