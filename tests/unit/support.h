@@ -7,6 +7,8 @@
 #include "scanner/engine/config.h"
 #include "scanner/engine/http.h"
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,5 +79,14 @@ void dast_test_rig_run(struct dast_test_rig *r);
 void dast_test_rig_stop(struct dast_test_rig *r);
 /* Stops if not yet, lets the loop run drain_ms for late replies, frees the rest. */
 void dast_test_rig_free(struct dast_test_rig *r, int drain_ms);
+
+/* support_service.c — the scan the service tests inject: one real GET of
+ * the target (false when unreachable), then a real dastgate/1 report and
+ * gate for it (a confirmed SQL injection when the target URL says "vuln";
+ * incomplete when cancelled); returns the gate's exit code. */
+bool dast_test_reach(const char *url);
+struct dast_finding *dast_test_sqli_finding(const char *url); /* owned, fingerprinted */
+int dast_test_stub_report(const struct dast_config *cfg, bool cancelled, json_t **report,
+                          char *errbuf, size_t errlen);
 
 #endif

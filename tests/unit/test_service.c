@@ -28,6 +28,7 @@
 #include "scanner/serve.h"
 #include "scanner/store.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/support.h"
 
 #define TOKEN "test-token-0123456789abcdef"
 
@@ -102,13 +103,6 @@ static char outside_url[128];
 static _Atomic double last_max_time;
 static double opt_max_scan_time;
 
-static size_t sink(char *p, size_t sz, size_t n, void *ud)
-{
-  (void)p;
-  (void)ud;
-  return sz * n;
-}
-
 static int stub_scan(const struct dast_config *cfg, struct dast_scan_ctl *ctl, json_t **report,
                      char *errbuf, size_t errlen)
 {
@@ -130,13 +124,8 @@ static int stub_scan(const struct dast_config *cfg, struct dast_scan_ctl *ctl, j
   pthread_mutex_lock(&last_mu);
   snprintf(last_header, sizeof(last_header), "%s", cfg->headers.n ? cfg->headers.v[0] : "");
   pthread_mutex_unlock(&last_mu);
-  CURL *c = curl_easy_init();
-  curl_easy_setopt(c, CURLOPT_URL, cfg->target);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-  CURLcode cc = curl_easy_perform(c);
-  curl_easy_cleanup(c);
-  if(cc != CURLE_OK) {
+  bool reached = dast_test_reach(cfg->target);
+  if(!reached) {
     snprintf(errbuf, errlen, "target unreachable");
     return 2;
   }
@@ -155,41 +144,8 @@ static int stub_scan(const struct dast_config *cfg, struct dast_scan_ctl *ctl, j
     usleep(10000);
   }
   /* a real dastgate/1 report with the real gate, as dast_scan_run builds it */
-  struct dast_gate *gate;
-  if(dast_gate_new(cfg, &gate, errbuf, errlen)) return 3;
-  struct dast_finding *f = NULL;
-  if(strstr(cfg->target, "vuln")) {
-    f = dast_finding_new();
-    f->check_id = dast_strdup("sqli-error");
-    f->check_name = dast_strdup("SQL injection (error based)");
-    f->check_class = dast_strdup("sqli");
-    f->severity = DAST_SEV_HIGH;
-    f->confidence = DAST_CONF_CONFIRMED;
-    f->title = dast_strdup("SQL injection in id");
-    f->method = dast_strdup("GET");
-    f->url = dast_strdup(cfg->target);
-    f->tmpl = dast_strdup("/vuln?id=");
-    f->param = dast_strdup("id");
-    dast_finding_fingerprint(f);
-    atomic_store(&ctl->findings, 1);
-  }
-  struct dast_stats stats = {0};
-  stats.requests = stats.responses = 1; /* the one real request above */
-  stats.status_class[2] = 1;
-  struct dast_scan_result res = {0};
-  res.stats = &stats;
-  res.cfg = cfg;
-  res.target = cfg->target;
-  res.started = res.finished = (int64_t)time(NULL);
-  res.profile = dast_profile_name(cfg->profile);
-  res.findings = f ? &f : NULL;
-  res.nfindings = f ? 1 : 0;
-  res.incomplete = cancelled;
-  res.incomplete_reason = cancelled ? "cancelled" : NULL;
-  *report = dast_result_to_json(&res);
-  int code = dast_gate_apply(gate, *report, (int64_t)time(NULL));
-  dast_gate_free(gate);
-  dast_finding_free(f);
+  int code = dast_test_stub_report(cfg, cancelled, report, errbuf, errlen);
+  if(strstr(cfg->target, "vuln")) atomic_store(&ctl->findings, 1);
   return code;
 }
 

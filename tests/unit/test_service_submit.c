@@ -25,6 +25,7 @@
 #include "scanner/serve.h"
 #include "scanner/submit.h"
 #include "tests/unit/harness.h"
+#include "tests/unit/support.h"
 
 #define TOKEN "submit-token-abcdef0123456789"
 
@@ -64,30 +65,6 @@ static void *tmain(void *ud)
 
 /* ---------- the injected scan ---------- */
 
-static size_t sink(char *p, size_t sz, size_t n, void *ud)
-{
-  (void)p;
-  (void)ud;
-  return sz * n;
-}
-
-static struct dast_finding *vuln_finding(const char *url)
-{
-  struct dast_finding *f = dast_finding_new();
-  f->check_id = dast_strdup("sqli-error");
-  f->check_name = dast_strdup("SQL injection (error based)");
-  f->check_class = dast_strdup("sqli");
-  f->severity = DAST_SEV_HIGH;
-  f->confidence = DAST_CONF_CONFIRMED;
-  f->title = dast_strdup("SQL injection in id");
-  f->method = dast_strdup("GET");
-  f->url = dast_strdup(url);
-  f->tmpl = dast_strdup("/vuln?id=");
-  f->param = dast_strdup("id");
-  dast_finding_fingerprint(f);
-  return f;
-}
-
 static int stub_scan(const struct dast_config *cfg, struct dast_scan_ctl *ctl, json_t **report,
                      char *errbuf, size_t errlen)
 {
@@ -96,36 +73,13 @@ static int stub_scan(const struct dast_config *cfg, struct dast_scan_ctl *ctl, j
     snprintf(errbuf, errlen, "target unreachable");
     return 2;
   }
-  CURL *c = curl_easy_init();
-  curl_easy_setopt(c, CURLOPT_URL, cfg->target);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
-  CURLcode cc = curl_easy_perform(c);
-  curl_easy_cleanup(c);
-  if(cc != CURLE_OK) {
+  bool reached = dast_test_reach(cfg->target);
+  if(!reached) {
     snprintf(errbuf, errlen, "target unreachable");
     return 2;
   }
   atomic_store(&ctl->requests, 1);
-  struct dast_gate *gate;
-  if(dast_gate_new(cfg, &gate, errbuf, errlen)) return 3;
-  struct dast_finding *f = strstr(cfg->target, "vuln") ? vuln_finding(cfg->target) : NULL;
-  struct dast_stats stats = {0};
-  stats.requests = stats.responses = 1; /* the one real request above */
-  stats.status_class[2] = 1;
-  struct dast_scan_result res = {0};
-  res.stats = &stats;
-  res.cfg = cfg;
-  res.target = cfg->target;
-  res.started = res.finished = (int64_t)time(NULL);
-  res.profile = dast_profile_name(cfg->profile);
-  res.findings = f ? &f : NULL;
-  res.nfindings = f ? 1 : 0;
-  *report = dast_result_to_json(&res);
-  int code = dast_gate_apply(gate, *report, (int64_t)time(NULL));
-  dast_gate_free(gate);
-  dast_finding_free(f);
-  return code;
+  return dast_test_stub_report(cfg, false, report, errbuf, errlen);
 }
 
 /* ---------- service ---------- */
@@ -357,7 +311,7 @@ TEST(submit_suppressions_file_travels)
 {
   char vuln[96];
   snprintf(vuln, sizeof(vuln), "http://127.0.0.1:%d/vuln", tport);
-  struct dast_finding *f = vuln_finding(vuln);
+  struct dast_finding *f = dast_test_sqli_finding(vuln);
   char *sup = tmpname("sup.json");
   char *text = dast_aprintf("[{\"fingerprint\":\"%s\",\"reason\":\"accepted risk in test\","
                             "\"expires\":\"2999-01-01\"}]",
@@ -368,7 +322,7 @@ TEST(submit_suppressions_file_travels)
   const char *args[] = {"--wait", "--suppressions", sup, vuln, NULL};
   ASSERT_EQ(submit(args), 0);
   /* an expired suppression counts again */
-  f = vuln_finding(vuln);
+  f = dast_test_sqli_finding(vuln);
   text = dast_aprintf("[{\"fingerprint\":\"%s\",\"reason\":\"old\",\"expires\":\"2001-01-01\"}]",
                       f->fingerprint);
   spit(sup, text);
