@@ -231,6 +231,15 @@ bool pl_param_probeable(const struct dast_param *p);
 bool pl_check_param_level(const struct pl_check *c);
 /* The check looks for a visible effect of the value (match, boolean). */
 bool pl_check_visible_effect(const struct pl_check *c);
+void pl_job_finish(struct pl_job *j);
+/* Adds a finding (owned) unless one with the same fingerprint and at least
+ * the same confidence exists; a better one replaces the old. */
+void pl_attack_add_finding(struct dast_attack *a, struct dast_finding *f);
+
+/* send.c */
+/* Probes and baselines are judged against baselines kept to this size:
+ * more of an answer would only cost memory. */
+#define PL_BASE_CAP (1u << 20)
 /* Replaces or adds "Name: value" in a built request's header list. */
 void pl_built_set_header(struct dast_built *b, const char *name, const char *value);
 /* Sends one probe for the job: value into its insertion point (or target
@@ -238,12 +247,14 @@ void pl_built_set_header(struct dast_built *b, const char *name, const char *val
  * requested instead (files).  Returns false when nothing was sent (the
  * engine refused it): the caller then finishes the job. */
 bool pl_job_send(struct pl_job *j, const char *value, const char *url, int timeout_ms);
-void pl_job_finish(struct pl_job *j);
-/* Adds a finding (owned) unless one with the same fingerprint and at least
- * the same confidence exists; a better one replaces the old. */
-void pl_attack_add_finding(struct dast_attack *a, struct dast_finding *f);
 /* Fresh vars for a job (orig/tag/file/xml/oob filled in). */
 void pl_job_vars(struct pl_job *j);
+/* Anti-CSRF token refresh: before a request of an endpoint with a token
+ * field, its form page is fetched and the current token copied into
+ * es->own; `then` runs from that callback (ok false when the scan was
+ * cancelled).  False when no refresh is needed or it could not be sent. */
+typedef void (*pl_refresh_then)(struct pl_ep *es, void *ud, bool ok);
+bool pl_csrf_refresh(struct pl_ep *es, pl_refresh_then then, void *ud);
 
 /* The state of a class on an insertion point from the findings so far:
  * 0 nothing, 1 an unconfirmed finding (a hint), 2 confirmed. */
