@@ -158,11 +158,14 @@ double pl_similarity(const struct pl_tokens *a, const struct pl_tokens *b,
 void pl_tokens_dynamic(struct pl_tokens *out, const struct pl_tokens *a, const struct pl_tokens *b);
 
 /* ---- decisions of the code strategies (strategies.c), pure for tests ---- */
-/* true/false/true against the baseline; `why` gets the similarities. */
+/* true/false/true against the baseline; `why` gets the similarities.
+ * `noise` is 1 - the similarity of the endpoint's two baseline loads: the
+ * "false" page must differ from the "true" ones by more than that. */
 bool pl_boolean_decide(const struct pl_subject *base, const struct pl_tokens *btok,
                        const struct pl_tokens *dyn, const struct pl_subject *t1,
                        const struct pl_subject *f, const struct pl_subject *t2,
-                       const char *const *strip, size_t nstrip, char *why, size_t whylen);
+                       const char *const *strip, size_t nstrip, double noise, char *why,
+                       size_t whylen);
 /* A response that took t_us shows a sleep of sleep_s over a baseline. */
 bool pl_timing_delayed(uint64_t base_us, unsigned sleep_s, uint64_t t_us);
 /* The s2-second probe (t2) took longer than the s1-second one (t1), as a

@@ -255,13 +255,23 @@ TEST(trap_page_changes_on_every_load)
   ASSERT(sim_of(&d1, &df, &dyn) < 0.85);       /* a really different page */
   /* boolean decision: true/true/false vs baseline with the dynamic parts */
   char why[256];
-  bool ok = pl_boolean_decide(&d1, &t1, &dyn, &d3, &df, &d2, NULL, 0, why, sizeof(why));
+  bool ok = pl_boolean_decide(&d1, &t1, &dyn, &d3, &df, &d2, NULL, 0, 0.0, why, sizeof(why));
   if(!ok) fprintf(stderr, "  %s\n", why);
   ASSERT(ok);
+  /* the same with the page's own noise (its two loads, raw): the "false"
+   * page still differs by more than the page changes by itself */
+  double noise = 1.0 - pl_similarity(&t1, &t2, NULL);
+  ok = pl_boolean_decide(&d1, &t1, &dyn, &d3, &df, &d2, NULL, 0, noise, why, sizeof(why));
+  if(!ok) fprintf(stderr, "  %s\n", why);
+  ASSERT(ok);
+  ASSERT_CONTAINS(why, "page changes by itself");
+  /* a page that changes by itself more than the "false" page differs (a
+   * random list of deals, a shorter list for "false"): no differential */
+  ASSERT(!pl_boolean_decide(&d1, &t1, &dyn, &d3, &df, &d2, NULL, 0, 0.25, why, sizeof(why)));
   /* all three "true" pages: no differential, no finding */
-  ASSERT(!pl_boolean_decide(&d1, &t1, &dyn, &d3, &d2, &d3, NULL, 0, why, sizeof(why)));
+  ASSERT(!pl_boolean_decide(&d1, &t1, &dyn, &d3, &d2, &d3, NULL, 0, 0.0, why, sizeof(why)));
   /* "false" is also the same page: nothing */
-  ASSERT(!pl_boolean_decide(&d1, &t1, &dyn, &df, &df, &df, NULL, 0, why, sizeof(why)));
+  ASSERT(!pl_boolean_decide(&d1, &t1, &dyn, &df, &df, &df, NULL, 0, 0.0, why, sizeof(why)));
   pl_tokens_free(&t1);
   pl_tokens_free(&t2);
   pl_tokens_free(&dyn);
