@@ -172,7 +172,7 @@ void dast__page_found(void *ud, const struct dast_found *f)
       return;
     }
     struct dast_endpoint *ep = dast_tmpl_endpoint(f->method, f->url, f->src);
-    dast_tmpl_set(ep); /* the inventory's template: route values collapsed */
+    dast_tmpl_set_inventory(ep);
     dast_set_str(&ep->found_on, p->url);
     if(f->json_keys) {
       char *keys = dast_strdup(f->json_keys), *save = keys;
@@ -542,8 +542,8 @@ static void record(struct dast_crawler *c, const struct dast__item *it, long sta
   struct dast_endpoint *ep = dast_tmpl_endpoint(it->method, it->url, it->src);
   /* one inventory endpoint for all the pages of a route parameter
    * (index.php?page=a.php, ?page=b.php): the crawl visits each page, the
-   * attack probes the shape once */
-  dast_tmpl_set(ep);
+   * attack probes the shape once — unless a page takes more than the route */
+  dast_tmpl_set_inventory(ep);
   dast_set_str(&ep->found_on, it->found_on);
   ep->status = (int)status;
   long idx = dast__crawl_add_endpoint(c, ep, NULL);
@@ -555,7 +555,7 @@ static struct dast_endpoint *item_endpoint(struct dast_crawler *c, const struct 
 {
   if(it->ep_index >= 0) return c->eps[it->ep_index];
   struct dast_endpoint *probe = dast_tmpl_endpoint(it->method, it->url, it->src);
-  dast_tmpl_set(probe);
+  dast_tmpl_set_inventory(probe);
   uint32_t slot = dast__hset_count(&c->ep_index, dast_tmpl_endpoint_key(probe));
   dast_endpoint_free(probe);
   return slot ? c->eps[slot - 1] : NULL;

@@ -82,6 +82,6 @@ struct dast_endpoint *dast_form_endpoint(const struct dast_form *f, const char *
   }
   if(get) dast_tmpl_add_path_params(ep);
   dast_set_str(&ep->found_on, found_on);
-  dast_tmpl_set(ep);
+  dast_tmpl_set_inventory(ep);
   return ep;
 }

@@ -312,6 +312,19 @@ static void set_routed_tmpl(struct dast_endpoint *ep)
   ep->tmpl = dast_buf_take(&out, NULL);
 }
 
+void dast_tmpl_set_inventory(struct dast_endpoint *ep)
+{
+  dast_tmpl_set(ep);
+  bool route = false, other = false;
+  for(size_t i = 0; i < ep->nparams; i++) {
+    const struct dast_param *p = &ep->params[i];
+    if(p->kind == DAST_IP_PATH) continue;
+    if(p->kind == DAST_IP_QUERY && dast_tmpl_is_route(p->value)) route = true;
+    else other = true;
+  }
+  if(route && other) set_routed_tmpl(ep);
+}
+
 struct dast_endpoint *dast_tmpl_endpoint(const char *method, const char *url,
                                          enum dast_source src)
 {

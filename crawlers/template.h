@@ -43,6 +43,14 @@ bool dast_tmpl_is_route(const char *value);
 struct dast_endpoint *dast_tmpl_endpoint(const char *method, const char *url,
                                          enum dast_source src);
 
+/* The template an endpoint is keyed by in the inventory (and attacked as):
+ * route values collapsed ("/index.php?page=") when the route is all it
+ * takes — the pages of a front controller share that one parameter — but
+ * kept ("/index.php?page=xpath.php&user=") when it takes more: a form or a
+ * query parameter on a routed page is that page's own code, and two pages'
+ * forms with the same fields are different endpoints. */
+void dast_tmpl_set_inventory(struct dast_endpoint *ep);
+
 /* Recomputes ep->tmpl from ep->url and its DAST_IP_QUERY params (for
  * endpoints whose params were added by hand: forms, OpenAPI, HAR). */
 void dast_tmpl_set(struct dast_endpoint *ep);

@@ -1,6 +1,7 @@
 /* test_crawl_template.c — URL templates (crawlers/template.h): id-like
  * segments collapse, query names are sorted, endpoints get their
  * insertion points, and hostile URLs stay bounded. */
+#include "crawlers/forms.h"
 #include "crawlers/template.h"
 #include "tests/unit/harness.h"
 
@@ -55,6 +56,31 @@ TEST(route_values_bound_the_crawl_not_the_inventory)
   dast_tmpl_set(b);
   ASSERT_STREQ(a->tmpl, "/index.php?page=&x=");
   ASSERT_EQ(dast_tmpl_endpoint_key(a), dast_tmpl_endpoint_key(b));
+  /* a routed page that takes more than the route is its own endpoint: the
+   * same fields on two pages are two pieces of code */
+  dast_tmpl_set_inventory(a);
+  dast_tmpl_set_inventory(b);
+  ASSERT_STREQ(a->tmpl, "/index.php?page=user-info.php&x=");
+  ASSERT(dast_tmpl_endpoint_key(a) != dast_tmpl_endpoint_key(b));
+  dast_endpoint_free(a);
+  dast_endpoint_free(b);
+  a = dast_tmpl_endpoint("GET", "http://h/index.php?page=user-info.php", DAST_SRC_LINK);
+  b = dast_tmpl_endpoint("GET", "http://h/index.php?page=dns-lookup.php", DAST_SRC_LINK);
+  dast_tmpl_set_inventory(a);
+  dast_tmpl_set_inventory(b);
+  ASSERT_STREQ(a->tmpl, "/index.php?page=");
+  ASSERT_EQ(dast_tmpl_endpoint_key(a), dast_tmpl_endpoint_key(b));
+  dast_endpoint_free(a);
+  dast_endpoint_free(b);
+  /* forms: same fields, different routed pages */
+  struct dast_form_field fl[] = {{"username", "text", "a"}, {"password", "password", "b"}};
+  struct dast_form f1 = {.action = "http://h/index.php?page=user-info.php", .method = "POST",
+                         .enctype = "application/x-www-form-urlencoded", .fields = fl, .nfields = 2};
+  struct dast_form f2 = f1;
+  f2.action = "http://h/index.php?page=xpath.php";
+  a = dast_form_endpoint(&f1, NULL);
+  b = dast_form_endpoint(&f2, NULL);
+  ASSERT(dast_tmpl_endpoint_key(a) != dast_tmpl_endpoint_key(b));
   dast_endpoint_free(a);
   dast_endpoint_free(b);
   char *t = dast_tmpl_of_url("/index.php?page=home.php");
