@@ -47,6 +47,12 @@
   "uninstall|deactivate|clear\\s+(?:all|data|database|db|everything)|empty\\s+(?:trash|database))" \
   "(?![a-z])"
 
+/* what a link says that following it would end the session or destroy
+ * data: "Log out", "Sign off", "Delete", "Reset database" */
+#define LINK_LABEL_RE                                                                   \
+  "(?<![A-Za-z])(?i:log\\s*out|sign\\s*out|log\\s*off|sign\\s*off|delete|remove|destroy|" \
+  "reset|drop|wipe|purge|truncate|erase|uninstall|deactivate)(?![a-z])"
+
 dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg,
                           struct dast_crawler **out, char *errbuf, size_t errlen)
 {
@@ -62,6 +68,7 @@ dast_err dast_crawler_new(struct dast_engine *eng, const struct dast_config *cfg
   if(!e)
     e = dast_re_compile(SESSION_COOKIE_RE, DAST_RE_CASELESS, &c->session_cookie, errbuf, errlen);
   if(!e) e = dast_re_compile(DESTRUCTIVE_RE, 0, &c->destructive, errbuf, errlen);
+  if(!e) e = dast_re_compile(LINK_LABEL_RE, 0, &c->link_label, errbuf, errlen);
   if(!e) e = dast__login_init(c, errbuf, errlen);
   if(!e) e = dast__parse_init(c, errbuf, errlen);
   if(e) {
@@ -108,6 +115,7 @@ void dast_crawler_free(struct dast_crawler *c)
   dast_jsurls_free(c->js);
   dast_re_free(c->dangerous);
   dast_re_free(c->destructive);
+  dast_re_free(c->link_label);
   dast_re_free(c->session_cookie);
   for(size_t i = 0; i < c->nsite_cookies; i++) {
     free(c->site_cookie[i]);

@@ -131,6 +131,20 @@ static bool skip_state_link(struct dast_crawler *c, const char *url)
   return true;
 }
 
+/* A link that says "Log out" or "Delete" is not followed, whatever its URL
+ * looks like (/session/end, /item?id=3&op=x). */
+static bool skip_by_label(struct dast_crawler *c, const struct dast_found *f)
+{
+  if(!f->label || c->cfg->allow_dangerous_links ||
+     !dast_re_test(c->link_label, f->label, strlen(f->label)))
+    return false;
+  if(!dast_scope_allows(dast_engine_scope(c->eng), f->url)) return false;
+  char *why = dast_aprintf("dangerous: link says \"%.60s\"", f->label);
+  dast__crawl_skip(c, f->url, why);
+  free(why);
+  return true;
+}
+
 /* Queues one submission of inventory endpoint `idx` (built from `ep`, a
  * copy the caller keeps) with its sample values. */
 static void submit_endpoint(struct dast_crawler *c, const struct dast_endpoint *ep, long idx,
@@ -206,7 +220,7 @@ void dast__page_found(void *ud, const struct dast_found *f)
     dast_endpoint_free(copy);
     return;
   }
-  if(skip_state_link(c, f->url)) return;
+  if(skip_state_link(c, f->url) || skip_by_label(c, f)) return;
   (void)dast__crawl_discover(c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url);
 }
 
@@ -217,7 +231,8 @@ void dast__page_found_pre(void *ud, const struct dast_found *f, const struct das
     dast__page_found(ud, f);
     return;
   }
-  if(skip_state_link(p->c, f->url)) return;
+  if(pre->drop || dast__hset_has(&p->c->offered, pre->exact)) return; /* as discover_pre would */
+  if(skip_state_link(p->c, f->url) || skip_by_label(p->c, f)) return;
   (void)dast__crawl_discover_pre(p->c, K_PAGE, "GET", f->url, f->src, p->it->depth + 1, p->url, pre);
 }
 

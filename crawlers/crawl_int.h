@@ -58,6 +58,7 @@ struct dast_crawler {
   struct dast_jsurls *js;
   struct dast_re *dangerous, *logged_in, *logged_out;
   struct dast_re *destructive; /* submit labels / hidden action values that wipe data */
+  struct dast_re *link_label;  /* what a link says when following it logs out or wipes data */
   /* frontier: binary min-heap on (repeat, depth, seq) */
   struct dast__item **heap;
   size_t nheap, heap_alloc;

@@ -29,7 +29,7 @@
 /* One thing an extractor reported. */
 struct rec {
   struct dast_form *form; /* a form, or NULL for a URL: */
-  char *url, *method, *json_keys, *content_type;
+  char *url, *method, *json_keys, *content_type, *label;
   enum dast_source src;
   struct dast__link_pre pre; /* for GET links: discovery's pure half */
 };
@@ -96,6 +96,7 @@ static void rec_found(void *ud, const struct dast_found *f)
   r->method = dast_strdup(f->method ? f->method : "GET");
   r->json_keys = dup_or_null(f->json_keys);
   r->content_type = dup_or_null(f->content_type);
+  r->label = dup_or_null(f->label);
   r->src = f->src;
   if(!strcmp(r->method, "GET")) prepare_get(j->c, r->url, r->src, &r->pre);
 }
@@ -132,6 +133,7 @@ static void job_free(struct job *j)
     free(r->method);
     free(r->json_keys);
     free(r->content_type);
+    free(r->label);
   }
   free(j->recs);
   free(j->body);
@@ -157,7 +159,7 @@ static void done(void *ud, bool cancelled)
     if(r->form) {
       dast__page_form(&p, r->form);
     } else {
-      struct dast_found f = {r->url, r->method, r->src, r->json_keys, r->content_type};
+      struct dast_found f = {r->url, r->method, r->src, r->json_keys, r->content_type, r->label};
       dast__page_found_pre(&p, &f, &r->pre);
     }
   }

@@ -33,6 +33,7 @@
 #define MAX_COMMENTS 64 /* comments per page parsed as markup */
 #define MAX_HELD 16     /* forms with an id held to the end of the page */
 #define MAX_ORPHANS 64  /* <input form="id"> controls outside their form */
+#define MAX_LABEL 128   /* bytes of an <a>'s text and title kept */
 
 struct alt_action {
   char *action, *method;
@@ -81,6 +82,9 @@ struct hctx {
   struct dast_buf script;
   bool in_comment; /* parsing the markup inside a comment: no deeper */
   bool in_button;   /* collecting a submit <button>'s text into button_text */
+  char *a_href;     /* the open <a>'s href (owned): emitted at </a> with its text */
+  char *a_title;    /* ... its title or aria-label (owned) */
+  struct dast_buf a_text;
   struct dast_buf button_text;
   size_t comments;  /* comments parsed as markup so far */
 };
@@ -102,7 +106,48 @@ static const char *attr(const xmlChar **atts, const char *name)
   return NULL;
 }
 
+static void emit_url_labeled(struct hctx *h, const char *ref, enum dast_source src,
+                             const char *label);
+
 static void emit_url(struct hctx *h, const char *ref, enum dast_source src)
+{
+  emit_url_labeled(h, ref, src, NULL);
+}
+
+/* An <a> goes out at its end, with what it says: "Log out" or "Delete"
+ * on a link whose URL says nothing of the kind warns the crawler too. */
+static void anchor_flush(struct hctx *h)
+{
+  if(!h->a_href) return;
+  char *href = h->a_href, *title = h->a_title;
+  h->a_href = h->a_title = NULL;
+  struct dast_buf label;
+  dast_buf_init(&label, 0);
+  const char *t = h->a_text.data ? h->a_text.data : "";
+  bool space = false;
+  for(size_t i = 0; i < h->a_text.len; i++) { /* whitespace runs become one space */
+    bool ws = t[i] == ' ' || t[i] == '\n' || t[i] == '\t' || t[i] == '\r';
+    if(ws) {
+      space = label.len > 0;
+      continue;
+    }
+    if(space) (void)dast_buf_add(&label, " ", 1);
+    space = false;
+    (void)dast_buf_add(&label, t + i, 1);
+  }
+  if(title && *title) {
+    if(label.len) (void)dast_buf_adds(&label, " | ");
+    (void)dast_buf_adds(&label, title);
+  }
+  dast_buf_reset(&h->a_text);
+  emit_url_labeled(h, href, DAST_SRC_LINK, label.len ? label.data : NULL);
+  dast_buf_free(&label);
+  free(href);
+  free(title);
+}
+
+static void emit_url_labeled(struct hctx *h, const char *ref, enum dast_source src,
+                             const char *label)
 {
   if(!ref || h->stopped) return;
   while(*ref == ' ' || *ref == '\t' || *ref == '\n' || *ref == '\r') ref++;
@@ -124,7 +169,7 @@ static void emit_url(struct hctx *h, const char *ref, enum dast_source src)
     stop(h, "links per page");
     return;
   }
-  struct dast_found f = {abs, "GET", src, NULL, NULL};
+  struct dast_found f = {abs, "GET", src, NULL, NULL, label};
   h->on_url(h->ud, &f);
   h->st->links++;
   free(abs);
@@ -563,7 +608,18 @@ static void on_start(void *ud, const xmlChar *xname, const xmlChar **atts)
   switch(classify((const char *)xname)) {
   case T_HREF: { /* SVG links inside HTML use xlink:href */
     const char *href = attr(atts, "href");
-    emit_url(h, href ? href : attr(atts, "xlink:href"), DAST_SRC_LINK);
+    if(!href) href = attr(atts, "xlink:href");
+    if((xname[0] == 'a' || xname[0] == 'A') && !xname[1]) {
+      anchor_flush(h); /* an <a> left open */
+      if(href) {
+        const char *title = attr(atts, "title");
+        if(!title) title = attr(atts, "aria-label");
+        h->a_href = dast_strdup(href);
+        h->a_title = title ? dast_strndup(title, strnlen(title, MAX_LABEL)) : NULL;
+      }
+    } else {
+      emit_url(h, href, DAST_SRC_LINK);
+    }
     break;
   }
   case T_SRC: emit_url(h, attr(atts, "src"), DAST_SRC_LINK); break;
@@ -614,6 +670,9 @@ static void on_end(void *ud, const xmlChar *xname)
     dast_buf_reset(&h->script);
     break;
   case T_FORM: form_end(h); break;
+  case T_HREF:
+    if((xname[0] == 'a' || xname[0] == 'A') && !xname[1]) anchor_flush(h);
+    break;
   case T_OPTION: option_end(h); break;
   case T_SELECT:
     option_end(h);
@@ -637,6 +696,7 @@ static void on_chars(void *ud, const xmlChar *ch, int len)
   struct hctx *h = ud;
   if(h->stopped || len <= 0) return;
   if(h->in_button) (void)dast_buf_add_upto(&h->button_text, ch, (size_t)len);
+  if(h->a_href) (void)dast_buf_add_upto(&h->a_text, ch, (size_t)len);
   if(h->in_script) {
     (void)dast_buf_add_upto(&h->script, ch, (size_t)len);
   } else if(h->in_option) {
@@ -746,6 +806,7 @@ static dast_err extract(const char *html, size_t len, const char *page_url, cons
   dast_buf_init(&h.script, h.lim.max_script);
   dast_buf_init(&h.option_text, MAX_FIELD_VALUE);
   dast_buf_init(&h.button_text, 256);
+  dast_buf_init(&h.a_text, MAX_LABEL);
 
   htmlSAXHandler sax;
   memset(&sax, 0, sizeof(sax));
@@ -770,6 +831,7 @@ static dast_err extract(const char *html, size_t len, const char *page_url, cons
   if(!len) htmlParseChunk(h.ctxt, NULL, 0, 1);
   if(!h.stopped) {
     option_end(&h);
+    anchor_flush(&h); /* an <a> never closed */
     if(h.in_script) { /* unterminated <script> at end of page */
       h.st->scripts++;
       scan_js(&h, h.script.data, h.script.len);
@@ -789,6 +851,9 @@ static dast_err extract(const char *html, size_t len, const char *page_url, cons
   dast_buf_free(&h.script);
   dast_buf_free(&h.option_text);
   dast_buf_free(&h.button_text);
+  dast_buf_free(&h.a_text);
+  free(h.a_href);
+  free(h.a_title);
   free(h.base);
   return stats->capped ? DAST_ELIMIT : DAST_OK;
 }

@@ -226,7 +226,7 @@ static void report(struct scan *s, const char *lit, size_t n, const char *method
     if(s->reported >= s->max) {
       s->capped = true;
     } else {
-      struct dast_found f = {abs, method ? method : "GET", DAST_SRC_JS, json_keys, ctype};
+      struct dast_found f = {abs, method ? method : "GET", DAST_SRC_JS, json_keys, ctype, NULL};
       s->cb(s->ud, &f);
       s->reported++;
     }

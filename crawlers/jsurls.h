@@ -20,6 +20,7 @@ struct dast_found {
   enum dast_source src;   /* DAST_SRC_LINK, DAST_SRC_JS, ... */
   const char *json_keys;  /* JS: comma-separated keys of a JSON.stringify({..}) body, or NULL */
   const char *content_type; /* JS: Content-Type named in the call's options, or NULL */
+  const char *label;      /* HTML <a>: what the link says (its text, title), or NULL */
 };
 typedef void (*dast_found_cb)(void *ud, const struct dast_found *f);
 

@@ -69,7 +69,7 @@ size_t dast_robots_extract(const char *txt, size_t len, const char *robots_url, 
           free(ref);
           break;
         }
-        struct dast_found f = {abs, "GET", is_map ? DAST_SRC_SITEMAP : DAST_SRC_ROBOTS, NULL, NULL};
+        struct dast_found f = {abs, "GET", is_map ? DAST_SRC_SITEMAP : DAST_SRC_ROBOTS, NULL, NULL, NULL};
         (is_map ? on_sitemap : on_path)(ud, &f);
         calls++;
         free(abs);

@@ -43,7 +43,7 @@ static void emit(struct sm *s, const char *ref, size_t n, bool index)
   char *abs = dast_url_resolve(s->base, r);
   free(r);
   if(!abs) return;
-  struct dast_found f = {abs, "GET", DAST_SRC_SITEMAP, NULL, NULL};
+  struct dast_found f = {abs, "GET", DAST_SRC_SITEMAP, NULL, NULL, NULL};
   (index ? s->on_sitemap : s->on_page)(s->ud, &f);
   s->calls++;
   free(abs);

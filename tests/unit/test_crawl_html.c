@@ -268,6 +268,30 @@ TEST(unclosed_control_outside_its_form)
   }
 }
 
+static void on_label(void *ud, const struct dast_found *f)
+{
+  (void)dast_buf_printf(ud, "%s [%s]\n", f->url, f->label ? f->label : "-");
+}
+
+/* An <a> is reported at its end with what it says (text, then title). */
+TEST(links_carry_their_text)
+{
+  const char *page = "<a href=/x title='Leave'>\n Sign <b>out</b>\n</a><area href=/map alt=Map>"
+                     "<a href=/y><img src=/i.png></a><a href=/z>open<a href=/w>next";
+  struct dast_buf b;
+  dast_buf_init(&b, 0);
+  struct dast_html_stats st;
+  ASSERT_EQ(dast_html_extract(page, strlen(page), "http://h/", NULL, NULL, on_label, on_form_labels,
+                              &b, &st), DAST_OK);
+  ASSERT_STREQ(b.data, "http://h/x [Sign out | Leave]\n"
+                       "http://h/map [-]\n"
+                       "http://h/i.png [-]\n"
+                       "http://h/y [-]\n"
+                       "http://h/z [open]\n"
+                       "http://h/w [next]\n");
+  dast_buf_free(&b);
+}
+
 TEST(deep_nesting_is_bounded)
 {
   struct dast_buf b;

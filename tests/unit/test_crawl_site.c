@@ -195,7 +195,7 @@ static void members(struct site *s, struct evhttp_request *req, const char *path
     return;
   }
   s->member_hits++;
-  if(!strcmp(path, "/members/logout")) {
+  if(!strcmp(path, "/members/logout") || !strcmp(path, "/members/session/end")) {
     s->logout_hits++;
     s->session[0] = '\0';
     redirect(req, "/");
@@ -205,7 +205,8 @@ static void members(struct site *s, struct evhttp_request *req, const char *path
     send_str(req, 200, "text/html",
              "<html><body>Welcome alice <a href='/members/profile'>profile</a> "
              "<a href='/members/orders/7'>order 7</a> <a href='/members/orders/8'>order 8</a> "
-             "<a href='/members/logout'>sign out</a></body></html>");
+             "<a href='/members/logout'>sign out</a> "
+             "<a href='/members/session/end' title='End your session'>\n  Sign\n  Out </a></body></html>");
   } else {
     send_str(req, 200, "text/html", "<html><body>Welcome alice, members page</body></html>");
   }
