@@ -82,6 +82,10 @@ struct dast_endpoint *dast_form_endpoint(const struct dast_form *f, const char *
   }
   if(get) dast_tmpl_add_path_params(ep);
   dast_set_str(&ep->found_on, found_on);
-  dast_tmpl_set_inventory(ep);
+  /* a form without an action posts to whichever page it is on: a routed
+   * page's query (index.php?page=X) is not the form's, and the same
+   * site-wide form on a hundred routed pages is one endpoint */
+  if(!get && f->self_action) dast_tmpl_set(ep);
+  else dast_tmpl_set_inventory(ep);
   return ep;
 }

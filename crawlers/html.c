@@ -219,6 +219,7 @@ struct dast_form *dast_form_dup(const struct dast_form *f)
   d->action = dup_or_null(f->action);
   d->method = dup_or_null(f->method);
   d->enctype = dup_or_null(f->enctype);
+  d->self_action = f->self_action;
   d->labels = dup_or_null(f->labels);
   d->nfields = d->alloc = f->nfields;
   d->fields = dast_calloc(f->nfields ? f->nfields : 1, sizeof(*d->fields));
@@ -276,6 +277,8 @@ static void form_emit(struct hctx *h, struct dast_form *f, const struct alt_acti
   h->on_form(h->ud, f);
   h->st->forms++;
   char *action = f->action, *method = f->method;
+  bool self = f->self_action;
+  f->self_action = false; /* a formaction names its target */
   for(size_t i = 0; i < nalt && h->st->forms < h->lim.max_forms; i++) {
     f->action = alt[i].action;
     f->method = alt[i].method;
@@ -284,6 +287,7 @@ static void form_emit(struct hctx *h, struct dast_form *f, const struct alt_acti
   }
   f->action = action;
   f->method = method;
+  f->self_action = self;
 }
 
 static void orphan_close(struct hctx *h);
@@ -395,6 +399,7 @@ static void form_begin(struct hctx *h, const xmlChar **atts)
   if(!abs) return; /* e.g. mailto: */
   struct dast_form *f = dast_calloc(1, sizeof(*f));
   f->action = abs;
+  f->self_action = !action || !*action;
   f->method = normal_method(attr(atts, "method"));
   const char *enc = attr(atts, "enctype");
   f->enctype = lower_dup(enc && *enc ? enc : "application/x-www-form-urlencoded");

@@ -32,6 +32,7 @@ struct dast_form {
   char *enctype;  /* "application/x-www-form-urlencoded", "multipart/form-data", "text/plain" */
   struct dast_form_field *fields;
   size_t nfields, alloc;
+  bool self_action; /* no action attribute (or an empty one): it posts to its own page */
   char *labels;   /* what its submit controls say: value attributes and <button>
                      text, '|'-separated, capped (NULL when none) — how a
                      "Reset database" form gives itself away */

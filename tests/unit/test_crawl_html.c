@@ -378,7 +378,9 @@ TEST(form_endpoints_by_method_and_enctype)
 {
   struct dast_form_field fields[] = {{"csrf", "hidden", "t1"}, {"q", "search", ""},
                                      {"doc", "file", ""}};
-  struct dast_form f = {"http://h/s?drop=1", "GET", "application/x-www-form-urlencoded", fields, 3, 3, NULL};
+  struct dast_form f = {.action = "http://h/s?drop=1", .method = "GET",
+                        .enctype = "application/x-www-form-urlencoded", .fields = fields,
+                        .nfields = 3, .alloc = 3};
   struct dast_endpoint *ep = dast_form_endpoint(&f, "http://h/");
   ASSERT_STREQ(ep->url, "http://h/s");
   ASSERT_STREQ(ep->tmpl, "/s?csrf=&q=");

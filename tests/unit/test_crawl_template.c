@@ -83,6 +83,13 @@ TEST(route_values_bound_the_crawl_not_the_inventory)
   ASSERT(dast_tmpl_endpoint_key(a) != dast_tmpl_endpoint_key(b));
   dast_endpoint_free(a);
   dast_endpoint_free(b);
+  /* ... but the same site-wide form without an action, on two routed pages, is one */
+  f1.self_action = f2.self_action = true;
+  a = dast_form_endpoint(&f1, NULL);
+  b = dast_form_endpoint(&f2, NULL);
+  ASSERT_EQ(dast_tmpl_endpoint_key(a), dast_tmpl_endpoint_key(b));
+  dast_endpoint_free(a);
+  dast_endpoint_free(b);
   char *t = dast_tmpl_of_url("/index.php?page=home.php");
   ASSERT_STREQ(t, "/index.php?page=");
   free(t);
