@@ -26,8 +26,9 @@
  * values come from per-job generators seeded from cfg->seed and the job's
  * identity (check, method, template, insertion point, part), so a --seed
  * rerun sends the same values whatever order responses arrive in.  One
- * finding per (check, method, template, insertion point): findings are
- * keyed by their fingerprint; the most confident one is kept, ties broken
+ * finding per (check, method, template, insertion point) — per (check,
+ * cookie or header name) for those site-wide inputs, which are not probed
+ * again once confirmed on the origin: findings are keyed by their fingerprint; the most confident one is kept, ties broken
  * by a fixed order (finding_better).  Sending a job's probes (and the
  * anti-CSRF token refresh before them) is send.c. */
 #include "payloads/attack_int.h"
@@ -442,6 +443,24 @@ bool pl_check_visible_effect(const struct pl_check *c)
   return c->strategy == PL_S_MATCH || c->strategy == PL_S_BOOLEAN;
 }
 
+/* A cookie or request header is the same input on every page: once a
+ * check confirmed it on this origin, probing it on every other page would
+ * only find the same flaw again (and cost a scan of every template). */
+static bool confirmed_site_wide(const struct dast_attack *a, const struct pl_check *c,
+                                const struct dast_endpoint *ep, const char *kind, const char *name)
+{
+  const char *h = strstr(ep->url, "://");
+  size_t olen = h ? (size_t)(h + 3 - ep->url) + strcspn(h + 3, "/?#") : strlen(ep->url);
+  for(size_t i = 0; i < a->nfindings; i++) {
+    const struct dast_finding *f = a->findings[i];
+    if(f->confidence == DAST_CONF_CONFIRMED && f->param && f->param_kind &&
+       !strcmp(f->check_id, c->id) && !strcmp(f->param_kind, kind) && !strcasecmp(f->param, name) &&
+       !strncmp(f->url, ep->url, olen) && (f->url[olen] == '\0' || strchr("/?#", f->url[olen])))
+      return true;
+  }
+  return false;
+}
+
 /* Creates the jobs of one check on one endpoint. */
 static void make_jobs(struct pl_ep *es, const struct pl_check *c)
 {
@@ -476,6 +495,9 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
       if(c->values_xml && !pl_param_xml(ep, (long)i)) continue;
       if(!pl_param_probeable(p)) continue;
       any = true;
+      if((p->kind == DAST_IP_COOKIE || p->kind == DAST_IP_HEADER) &&
+         confirmed_site_wide(a, c, ep, dast_ip_kind_name(p->kind), p->name))
+        continue;
       if(i < es->ninert && es->inert[i] && pl_check_visible_effect(c)) continue;
       queue_jobs(es, c, (long)i, NULL, hint_only);
     }
@@ -486,6 +508,10 @@ static void make_jobs(struct pl_ep *es, const struct pl_check *c)
     size_t nt = c->ntargets ? c->ntargets : 1;
     for(size_t t = 0; t < nt; t++) {
       if(pl_check_param_level(c) && pl_check_visible_effect(c) && pl_sense_header_inert(es, targets[t])) {
+        any = true;
+        continue;
+      }
+      if(!strncmp(targets[t], "header:", 7) && confirmed_site_wide(a, c, ep, "header", targets[t] + 7)) {
         any = true;
         continue;
       }

@@ -440,8 +440,14 @@ void dast_finding_free(struct dast_finding *f)
 
 void dast_finding_fingerprint(struct dast_finding *f)
 {
+  /* a cookie or a request header is the same input on every page (a
+   * site-wide include reads it): one fingerprint for the site, not one per
+   * page it was probed on, so a suppression covers it wherever it shows */
+  bool site_wide = f->param_kind && f->param &&
+                   (!strcmp(f->param_kind, "cookie") || !strcmp(f->param_kind, "header"));
   char *key = dast_aprintf("%s|%s|%s|%s|%s", f->check_id ? f->check_id : "",
-                           f->method ? f->method : "", f->tmpl ? f->tmpl : "",
+                           site_wide ? "*" : f->method ? f->method : "",
+                           site_wide ? "*" : f->tmpl ? f->tmpl : "",
                            f->param_kind ? f->param_kind : "", f->param ? f->param : "");
   uint64_t h1 = dast_hash64(key, strlen(key), 0);
   uint64_t h2 = dast_hash64(key, strlen(key), 0x5bd1e995);

@@ -748,15 +748,20 @@ TEST(cookie_set_by_the_app_is_an_insertion_point)
   add_ep(&s, "GET", "/themed2", "cookie", "lang", "en");
   add_ep(&s, "GET", "/search-safe", "query", "q", "x");
   scan_run(&s);
-  const struct dast_finding *f2 = find(&s, "sqli-error", "/themed2");
-  if(!f2) dump(&s);
-  ASSERT(f2);
-  ASSERT_STREQ(f2->param, "theme");
-  const struct dast_finding *f = find(&s, "sqli-error", "/themed");
-  if(!f) dump(&s);
-  ASSERT(f);
+  /* a cookie is the same input on every page: one finding for the site,
+   * on whichever of the two pages confirmed it first */
+  struct dast_finding *const *fs;
+  size_t n = dast_attack_findings(s.rig.attack, &fs), theme = 0;
+  const struct dast_finding *f = NULL;
+  for(size_t i = 0; i < n; i++)
+    if(!strcmp(fs[i]->check_id, "sqli-error") && fs[i]->param && !strcmp(fs[i]->param, "theme")) {
+      theme++;
+      f = fs[i];
+    }
+  if(theme != 1) dump(&s);
+  ASSERT_EQ(theme, 1u);
+  ASSERT(!strcmp(f->tmpl, "/themed") || !strcmp(f->tmpl, "/themed2"));
   ASSERT_EQ(f->confidence, DAST_CONF_CONFIRMED);
-  ASSERT_STREQ(f->param, "theme");
   ASSERT_STREQ(f->param_kind, "cookie");
   ASSERT(!find(&s, "sqli-error", "/search-safe?q="));
   scan_free(&s);
