@@ -455,7 +455,8 @@ static bool confirmed_site_wide(const struct dast_attack *a, const struct pl_che
     const struct dast_finding *f = a->findings[i];
     if(f->confidence == DAST_CONF_CONFIRMED && f->param && f->param_kind &&
        !strcmp(f->check_id, c->id) && !strcmp(f->param_kind, kind) && !strcasecmp(f->param, name) &&
-       !strncmp(f->url, ep->url, olen) && (f->url[olen] == '\0' || strchr("/?#", f->url[olen])))
+       strlen(f->url) >= olen && !memcmp(f->url, ep->url, olen) &&
+       (f->url[olen] == '\0' || strchr("/?#", f->url[olen])))
       return true;
   }
   return false;
