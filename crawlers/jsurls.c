@@ -214,6 +214,8 @@ static char *ctype_after(struct scan *s, size_t from)
 static void report(struct scan *s, const char *lit, size_t n, const char *method,
                    const char *json_keys, const char *ctype)
 {
+  /* bundlers' comment markers inside strings (slash-star @__PURE__ star-slash): not paths */
+  if((n >= 2 && lit[0] == '/' && lit[1] == '*') || dast_memmem(lit, n, "*/", 2)) return;
   char *path = fill_template(lit, n);
   if(!path) return;
   char *abs = *path ? dast_url_resolve(s->base, path) : NULL;

@@ -100,6 +100,11 @@ TEST(url_prefix_constants)
   ASSERT(!strstr(u, "/api/v2/not-a-constant")); /* x.API is a property, not the constant */
   ASSERT(!strstr(u, "skipped"));                 /* unknown origin: not guessed */
   ASSERT(!strstr(u, "9/products"));              /* the rewritten call, not a bare "/products" */
+  g.b.len = 0;
+  static const char bundle[] = "var a=\"/*@__PURE__*/\",b='/*',c=\"/x*/y\";fetch('/real');";
+  (void)dast_jsurls_extract(j, bundle, sizeof(bundle) - 1, "http://127.0.0.1:9/app.js", 100, on_url,
+                            &g, NULL);
+  ASSERT_STREQ(g.b.data, "GET http://127.0.0.1:9/real\n"); /* comment markers are not paths */
   dast_buf_free(&g.b);
   dast_jsurls_free(j);
 }
