@@ -135,6 +135,11 @@ static dast_err get_list(struct ctx *c, const json_t *o, const char *path, const
       snprintf(k, sizeof(k), "%s[%zu]", key, i);
       return bad(c, path, k, "expected a string (no NUL bytes, max 8192 bytes)");
     }
+    if(!strcmp(path, "auth") && strpbrk(json_string_value(s), "\r\n")) {
+      char k[96];
+      snprintf(k, sizeof(k), "%s[%zu]", key, i);
+      return bad(c, path, k, "contains a line break (it would inject headers)");
+    }
     dast_strlist_add(l, json_string_value(s));
   }
   return DAST_OK;
