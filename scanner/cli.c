@@ -161,6 +161,10 @@ static int apply(const struct opt *o, const char *value, struct dast_config *cfg
       snprintf(errbuf, errlen, "--%s: empty value", o->name);
       return 3;
     }
+    if(!strcmp(o->name, "user-agent") && strpbrk(value, "\r\n")) {
+      snprintf(errbuf, errlen, "--%s: contains a line break (it would inject headers)", o->name);
+      return 3;
+    }
     free(*p);
     *p = dast_strdup(value);
     return 0;

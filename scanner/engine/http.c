@@ -903,6 +903,10 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
         return DAST_EINVAL;
       }
   }
+  if(cfg->user_agent && strpbrk(cfg->user_agent, "\r\n")) {
+    snprintf(errbuf, errlen, "user agent: contains a line break");
+    return DAST_EINVAL;
+  }
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, global_init); /* scans may start on several threads */
   struct dast_engine *eng = dast_calloc(1, sizeof(*eng));
