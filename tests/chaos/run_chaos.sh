@@ -14,6 +14,8 @@
 #     missing security headers); the canary received no request.
 #  2. scans again with --min-coverage above what can be found and asserts
 #     verdict "incomplete" with exit code 2, findings still reported.
+#  3. --openapi naming a page that is no API description, with --no-crawl:
+#     verdict "incomplete", exit code 2 (it was a silent pass, exit 0).
 #
 # Exit 0 when every assertion holds, 1 otherwise (each failure is printed).
 # Needs node (docker/deps.sh test) to read the JSON and /usr/bin/time.
@@ -155,6 +157,17 @@ json mincov '
   say(g.verdict === "incomplete", "verdict is incomplete (" + g.verdict + ")");
   say(/coverage/i.test(JSON.stringify(g.reasons || g.reason || "")), "the reason names the coverage");
   say(findings.length > 0, "findings gathered before the verdict are kept (" + findings.length + ")");
+'
+
+# ---- 3. an --openapi URL that answers something else: incomplete, never a silent pass
+scan apidoc --max-time 20 --profile passive --no-crawl --openapi "$url/about"
+check_common apidoc $((20 + slack))
+[ "$rc" = 2 ] && ok "apidoc exit code 2" || fail "apidoc: expected exit 2 (incomplete), got $rc"
+json apidoc '
+  const g = r.gate || {};
+  say(g.verdict === "incomplete", "verdict is incomplete (" + g.verdict + ")");
+  say(/API description could not be loaded/.test(r.scan.incomplete_reason || ""),
+      "the reason names the API description (" + r.scan.incomplete_reason + ")");
 '
 
 # ---- the out-of-scope canary must not have been touched
