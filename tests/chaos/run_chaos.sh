@@ -16,6 +16,8 @@
 #     verdict "incomplete" with exit code 2, findings still reported.
 #  3. --openapi naming a page that is no API description, with --no-crawl:
 #     verdict "incomplete", exit code 2 (it was a silent pass, exit 0).
+#  4. scans a page with one 2000-field form for 20 s: peak RSS under the
+#     same limit (the attack held every probe of the form: 540 MB).
 #
 # Exit 0 when every assertion holds, 1 otherwise (each failure is printed).
 # Needs node (docker/deps.sh test) to read the JSON and /usr/bin/time.
@@ -168,6 +170,16 @@ json apidoc '
   say(g.verdict === "incomplete", "verdict is incomplete (" + g.verdict + ")");
   say(/API description could not be loaded/.test(r.scan.incomplete_reason || ""),
       "the reason names the API description (" + r.scan.incomplete_reason + ")");
+'
+
+# ---- 4. one form with 2000 fields: the attack's memory stays bounded
+url_root=$url
+url=$url_root/many-fields
+scan fields --max-time 20
+url=$url_root
+check_common fields $((20 + slack))
+json fields '
+  say(findings.length > 0, "findings on the form are reported (" + findings.length + ")");
 '
 
 # ---- the out-of-scope canary must not have been touched
