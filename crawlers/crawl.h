@@ -59,6 +59,7 @@ struct dast_crawl_stats {
   bool login_ok;
   bool login_attempted;
   int relogins;              /* logins after the first */
+  char api_error[320];       /* why the --openapi URL gave nothing ("" = it loaded) */
 };
 void dast_crawler_stats(const struct dast_crawler *c, struct dast_crawl_stats *out);
 

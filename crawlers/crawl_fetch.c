@@ -521,10 +521,16 @@ static void parse_body(struct dast__page *p, const struct dast_response *r)
   }
   if(it->kind == K_OPENAPI) {
     char err[512];
-    if(dast_openapi_load_buf(r->body, r->body_len, it->url, p->url, c->cfg->target,
-                             take_api_endpoint, c, err, sizeof(err))) {
+    if(r->status < 200 || r->status > 299) { /* an error page is no description */
+      snprintf(err, sizeof(err), "%s: HTTP %ld", it->url, r->status);
       DAST_LOG(DAST_LOG_ERROR, "crawl", "%s", err);
       c->st.errors++;
+      snprintf(c->st.api_error, sizeof(c->st.api_error), "%.300s", err);
+    } else if(dast_openapi_load_buf(r->body, r->body_len, it->url, p->url, c->cfg->target,
+                                    take_api_endpoint, c, err, sizeof(err))) {
+      DAST_LOG(DAST_LOG_ERROR, "crawl", "%s", err);
+      c->st.errors++;
+      snprintf(c->st.api_error, sizeof(c->st.api_error), "%.300s", err);
     }
     return;
   }
@@ -620,6 +626,9 @@ static void on_response(struct dast_engine *eng, const struct dast_request *req,
   if(resp->err) {
     if(resp->err != DAST_ECANCEL) c->st.errors++;
     else c->stopped = true;
+    if(it->kind == K_OPENAPI && resp->err != DAST_ECANCEL)
+      snprintf(c->st.api_error, sizeof(c->st.api_error), "%s: %s", it->url,
+               resp->errmsg[0] ? resp->errmsg : dast_strerror(resp->err));
     dast__item_free(it);
     dast__crawl_pump(c);
     return;

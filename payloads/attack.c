@@ -280,6 +280,12 @@ static void job_run(struct pl_job *j)
   pl_strategy_start(j);
 }
 
+/* Jobs of one endpoint started at once.  Each holds probes in the engine's
+ * queue, and each probe carries the endpoint's whole body: a form with P
+ * fields made P x checks x payloads jobs at once, each with a P-field body
+ * (500 fields: 540 MB).  The rest wait in es->backlog. */
+#define PL_EP_WINDOW 128
+
 /* Starts the next serial job, or frees the endpoint when nothing is left.
  * `creating` guards against a job that finishes synchronously freeing the
  * endpoint under our feet. */
@@ -287,13 +293,19 @@ static void ep_maybe_done(struct pl_ep *es)
 {
   if(es->creating) return;
   es->creating = true;
-  while(!es->running && es->serial) {
+  while(es->backlog && es->running < PL_EP_WINDOW) {
+    struct pl_job *j = es->backlog;
+    es->backlog = j->bnext;
+    if(!es->backlog) es->backlog_tail = NULL;
+    job_run(j);
+  }
+  while(!es->running && !es->backlog && es->serial) {
     struct pl_job *j = es->serial;
     es->serial = j->snext;
     job_run(j);
   }
   es->creating = false;
-  if(es->running || es->serial) return;
+  if(es->running || es->serial || es->backlog) return;
   struct dast_attack *a = es->a;
   if(es->started) a->active--;
   ep_free(es);
@@ -309,6 +321,13 @@ void pl_job_finish(struct pl_job *j)
     pl_attack_add_finding(j->es->a, j->best);
     j->best = NULL;
   }
+  /* a finished job keeps nothing heavy until its endpoint is freed: the
+   * responses it compared and the probes it sent (the finding has copies) */
+  for(int i = 0; i < 3; i++) pl_subject_free(&j->keep[i]);
+  pl_subject_free(&j->fbase);
+  pl_tokens_free(&j->fbtok);
+  dast_built_free(&j->sent);
+  dast_built_free(&j->planted);
   struct pl_ep *es = j->es;
   es->running--;
   ep_maybe_done(es);
@@ -407,6 +426,10 @@ static void queue_job(struct pl_ep *es, struct pl_job *j, bool hint_only)
   if(j->c->strategy == PL_S_TIMING || es->base_us > PL_SLOW_US || es->csrf >= 0) {
     j->snext = es->serial;
     es->serial = j;
+  } else if(es->running >= PL_EP_WINDOW || es->backlog) {
+    if(es->backlog_tail) es->backlog_tail->bnext = j;
+    else es->backlog = j;
+    es->backlog_tail = j;
   } else {
     job_run(j);
   }

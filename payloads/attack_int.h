@@ -151,6 +151,7 @@ struct pl_job {
   bool hint_only;             /* timing in the standard profile: needs a hint */
   struct pl_job *next;        /* every job of the endpoint */
   struct pl_job *snext;       /* serial queue */
+  struct pl_job *bnext;       /* backlog queue */
 };
 
 struct pl_ep {
@@ -173,6 +174,8 @@ struct pl_ep {
   const char *ctype;       /* content type of the baseline (borrowed from base[0]) */
   size_t running;          /* jobs started and not finished */
   struct pl_job *serial;   /* timing jobs waiting their turn */
+  struct pl_job *backlog, *backlog_tail; /* jobs over PL_EP_WINDOW, started in order as
+                                          * running ones finish */
   unsigned char *inert;    /* slow endpoint: per parameter, 1 when a canary there left the
                             * page as it was (see sense_start in attack.c), else NULL */
   struct {

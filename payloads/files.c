@@ -133,7 +133,13 @@ static bool put_request(struct pl_job *j, const char *method, const char *url)
 void pl_put_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s)
 {
   bool ok2xx = s->status >= 200 && s->status < 300;
-  const char *p = ok2xx && s->body ? dast_memmem(s->body, s->body_len, j->v.canary, strlen(j->v.canary)) : NULL;
+  /* the stored body, not the bare canary: the file name carries the
+   * canary too, and a page that names the path it was asked for (a soft
+   * 404, a canonical link) would pass for the upload */
+  char *want = dast_aprintf("dastgate put probe %s", j->v.canary);
+  const char *p = ok2xx && s->body ? dast_memmem(s->body, s->body_len, want, strlen(want)) : NULL;
+  size_t want_len = strlen(want);
+  free(want);
   switch(j->step) {
   case 0:
   case 2:
@@ -143,7 +149,7 @@ void pl_put_resp(struct pl_job *j, const struct dast_request *req, const struct 
   case 1:
     if(!p) break;
     {
-      struct pl_hit hit = {.in_body = true, .off = (size_t)(p - s->body), .len = strlen(j->v.canary), .set = true};
+      struct pl_hit hit = {.in_body = true, .off = (size_t)(p - s->body), .len = want_len, .set = true};
       free(j->note);
       j->note = NULL;
       pl_job_note(j, "PUT %s was accepted and served back by GET", j->path_own);

@@ -135,6 +135,11 @@ static dast_err get_list(struct ctx *c, const json_t *o, const char *path, const
       snprintf(k, sizeof(k), "%s[%zu]", key, i);
       return bad(c, path, k, "expected a string (no NUL bytes, max 8192 bytes)");
     }
+    if(!strcmp(path, "auth") && strpbrk(json_string_value(s), "\r\n")) {
+      char k[96];
+      snprintf(k, sizeof(k), "%s[%zu]", key, i);
+      return bad(c, path, k, "contains a line break (it would inject headers)");
+    }
     dast_strlist_add(l, json_string_value(s));
   }
   return DAST_OK;
@@ -303,6 +308,8 @@ static dast_err read_top(struct ctx *c, const json_t *in, struct dast_config *cf
     cfg->seed_set = true;
   }
   if(!e) e = get_str(c, in, "", "user_agent", &cfg->user_agent);
+  if(!e && cfg->user_agent && strpbrk(cfg->user_agent, "\r\n"))
+    e = bad(c, "", "user_agent", "contains a line break (it would inject headers)");
   if(!e) e = get_bool(c, in, "", "insecure_tls", &cfg->insecure);
   if(!e) e = get_bool(c, in, "", "http2", &cfg->http2);
   if(!e) e = get_num(c, in, "", "wait_ready", 0, 86400, &cfg->wait_ready);

@@ -161,6 +161,10 @@ static int apply(const struct opt *o, const char *value, struct dast_config *cfg
       snprintf(errbuf, errlen, "--%s: empty value", o->name);
       return 3;
     }
+    if(!strcmp(o->name, "user-agent") && strpbrk(value, "\r\n")) {
+      snprintf(errbuf, errlen, "--%s: contains a line break (it would inject headers)", o->name);
+      return 3;
+    }
     free(*p);
     *p = dast_strdup(value);
     return 0;
@@ -174,6 +178,10 @@ static int apply(const struct opt *o, const char *value, struct dast_config *cfg
         if(*tok) dast_strlist_add(l, tok);
       free(copy);
     } else {
+      if((!strcmp(o->name, "header") || !strcmp(o->name, "cookie")) && strpbrk(value, "\r\n")) {
+        snprintf(errbuf, errlen, "--%s: contains a line break (it would inject headers)", o->name);
+        return 3;
+      }
       if(!strcmp(o->name, "header") && !strchr(value, ':')) {
         snprintf(errbuf, errlen, "--header '%s': expected 'Name: value'", value);
         return 3;

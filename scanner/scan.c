@@ -407,6 +407,12 @@ int dast_scan_run(const struct dast_config *cfg, struct dast_scan_ctl *ctl_in, j
                relogins == 1 ? "" : "s");
     }
   }
+  /* the API description the user named did not load: what it describes
+   * was not scanned (with --no-crawl, nothing was) — never a silent pass */
+  if(!incomplete && cs.api_error[0]) {
+    snprintf(reason, sizeof(reason), "the API description could not be loaded: %s", cs.api_error);
+    incomplete = reason;
+  }
   if(!incomplete && s.cancelled) incomplete = "the scan was cancelled before it finished";
   if(!incomplete && run == DAST_ETIMEOUT) {
     snprintf(reason, sizeof(reason), "the time budget (--max-time %.0f s) ran out before the scan finished", cfg->max_time);

@@ -891,6 +891,22 @@ dast_err dast_engine_new(struct event_base *base, const struct dast_config *cfg,
              "invalid engine limits (concurrency 1..1024, per-host >= 1, rate >= 0, timeout > 0)");
     return DAST_EINVAL;
   }
+  /* a line break in a configured header or cookie would be sent as it is
+   * (CURLOPT_HTTPHEADER, CURLOPT_COOKIE): extra headers, or a second
+   * request smuggled into every probe */
+  for(int k = 0; k < 2; k++) {
+    const struct dast_strlist *l = k ? &cfg->cookies : &cfg->headers;
+    for(size_t i = 0; i < l->n; i++)
+      if(strpbrk(l->v[i], "\r\n")) {
+        snprintf(errbuf, errlen, "%s '%.60s': contains a line break", k ? "cookie" : "header",
+                 l->v[i]);
+        return DAST_EINVAL;
+      }
+  }
+  if(cfg->user_agent && strpbrk(cfg->user_agent, "\r\n")) {
+    snprintf(errbuf, errlen, "user agent: contains a line break");
+    return DAST_EINVAL;
+  }
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, global_init); /* scans may start on several threads */
   struct dast_engine *eng = dast_calloc(1, sizeof(*eng));

@@ -14,6 +14,10 @@
 #     missing security headers); the canary received no request.
 #  2. scans again with --min-coverage above what can be found and asserts
 #     verdict "incomplete" with exit code 2, findings still reported.
+#  3. --openapi naming a page that is no API description, with --no-crawl:
+#     verdict "incomplete", exit code 2 (it was a silent pass, exit 0).
+#  4. scans a page with one 2000-field form for 20 s: peak RSS under the
+#     same limit (the attack held every probe of the form: 540 MB).
 #
 # Exit 0 when every assertion holds, 1 otherwise (each failure is printed).
 # Needs node (docker/deps.sh test) to read the JSON and /usr/bin/time.
@@ -155,6 +159,27 @@ json mincov '
   say(g.verdict === "incomplete", "verdict is incomplete (" + g.verdict + ")");
   say(/coverage/i.test(JSON.stringify(g.reasons || g.reason || "")), "the reason names the coverage");
   say(findings.length > 0, "findings gathered before the verdict are kept (" + findings.length + ")");
+'
+
+# ---- 3. an --openapi URL that answers something else: incomplete, never a silent pass
+scan apidoc --max-time 20 --profile passive --no-crawl --openapi "$url/about"
+check_common apidoc $((20 + slack))
+[ "$rc" = 2 ] && ok "apidoc exit code 2" || fail "apidoc: expected exit 2 (incomplete), got $rc"
+json apidoc '
+  const g = r.gate || {};
+  say(g.verdict === "incomplete", "verdict is incomplete (" + g.verdict + ")");
+  say(/API description could not be loaded/.test(r.scan.incomplete_reason || ""),
+      "the reason names the API description (" + r.scan.incomplete_reason + ")");
+'
+
+# ---- 4. one form with 2000 fields: the attack's memory stays bounded
+url_root=$url
+url=$url_root/many-fields
+scan fields --max-time 20
+url=$url_root
+check_common fields $((20 + slack))
+json fields '
+  say(findings.length > 0, "findings on the form are reported (" + findings.length + ")");
 '
 
 # ---- the out-of-scope canary must not have been touched

@@ -55,6 +55,9 @@ expect 3 "x.json.*bogus" -- scan --checks-dir checks-bad $T --json out.json
 expect 3 "needs --openapi or --har" -- scan --no-crawl $T --json out.json
 expect 3 "baseline.json" -- report baseline.json --format junit
 expect 3 "--format 'pdf'" -- report baseline.json --format pdf
+expect 3 "--header: contains a line break" -- scan --header $'X-A: 1\r\nX-Inj: 2' $T --json out.json
+expect 3 "--cookie: contains a line break" -- scan --cookie $'a=1\nX-Inj: 2' $T --json out.json
+expect 3 "--user-agent: contains a line break" -- scan -A $'ua\r\nX-Inj: 2' $T --json out.json
 expect 3 "unknown command" -- frobnicate
 echo "$pass passed, $fails failed"
 [ "$fails" = 0 ]

@@ -447,6 +447,12 @@ static void handler(struct evhttp_request *req, void *ud)
     } else {
       send_html(req, 404, "not found");
     }
+  } else if(!strncmp(path, "/echo/", 6)) {
+    /* a catch-all that answers every method 200 and names the path it was
+     * asked for (soft 404, canonical link): it stores nothing */
+    char page[1024];
+    snprintf(page, sizeof(page), "<html><body><p>Nothing at %.900s yet</p></body></html>", path);
+    send_html(req, 200, page);
   } else if(!strcmp(path, "/prefs")) {
     evhttp_add_header(out, "Set-Cookie", "theme=dark; Path=/");
     send_html(req, 200, "<html><body>saved</body></html>");
@@ -834,6 +840,22 @@ TEST(put_accepted_and_cleaned_up)
   ASSERT_EQ(s.app.dav_name[0], '\0'); /* our file was removed */
   struct dast_finding *const *fs;
   ASSERT_EQ(dast_attack_findings(s.rig.attack, &fs), 1); /* not on the soft-404 part of the site */
+  scan_free(&s);
+}
+
+/* A server that reflects the requested path answers GET of the PUT's URL
+ * with the canary in it (the file name carries it): that is no upload.
+ * Found against a hostile catch-all server: 9 "confirmed high" http-put. */
+TEST(put_not_confirmed_by_a_path_echo)
+{
+  static const char *const only[] = {"http-put", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_FULL, only);
+  add_ep(&s, "GET", "/echo/index.html", "query", NULL, NULL);
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "http-put", NULL);
+  if(f) dump(&s);
+  ASSERT(!f);
   scan_free(&s);
 }
 

@@ -548,6 +548,13 @@ TEST(validation_errors_name_the_field)
      "limits.concurency: unknown field"},
     {"{\"target\": \"http://127.0.0.1:1/\", \"auth\": {\"headers\": \"X: y\"}}", 400,
      "auth.headers: expected an array"},
+    /* a line break was sent as it is: headers (or a request) smuggled into every probe */
+    {"{\"target\": \"http://127.0.0.1:1/\", \"auth\": {\"headers\": [\"X: y\\r\\nX-Inj: 1\"]}}", 400,
+     "auth.headers[0]: contains a line break"},
+    {"{\"target\": \"http://127.0.0.1:1/\", \"auth\": {\"cookies\": [\"a=b\\nX-Inj: 1\"]}}", 400,
+     "auth.cookies[0]: contains a line break"},
+    {"{\"target\": \"http://127.0.0.1:1/\", \"user_agent\": \"ua\\r\\nX-Inj: 1\"}", 400,
+     "user_agent: contains a line break"},
     {"{\"target\": \"http://127.0.0.1:1/\", \"profile\": \"nuclear\"}", 400, "profile:"},
     {"{\"target\": \"http://127.0.0.1:1/\", \"gate\": {\"baseline\": {}}}", 400,
      "gate.baseline: needs scan_id or report"},
