@@ -86,6 +86,18 @@ void pl_files_resp(struct pl_job *j, const struct dast_request *req, const struc
     pl_tokens_free(&b);
     if(sim >= 0.9) m = false; /* the soft-404 page again */
   }
+  const struct pl_subject *page = j->es->nbase > 0 ? &j->es->base[0] : NULL;
+  if(m && page && page->body && s->body && page->status == s->status) {
+    /* "/report.bak" answering what "/report" does: a router that ignores
+     * the suffix serves the page itself, not a copy of its source */
+    struct pl_tokens a, b;
+    pl_tokens_make(&a, s->body, s->body_len, NULL, 0);
+    pl_tokens_make(&b, page->body, page->body_len, NULL, 0);
+    double sim = pl_similarity(&a, &b, NULL);
+    pl_tokens_free(&a);
+    pl_tokens_free(&b);
+    if(sim >= 0.9) m = false;
+  }
   if(m) {
     const char *h = strstr(req->url, "://");
     const char *path = h ? strchr(h + 3, '/') : NULL;
@@ -95,7 +107,7 @@ void pl_files_resp(struct pl_job *j, const struct dast_request *req, const struc
     pl_finding_response(f, s, &hit);
     f->evidence = dast_aprintf("content matched the signature of %s; a random path in the same "
                                "place answered HTTP %ld without it",
-                               p->path, soft->status);
+                               path ? path : req->url, soft->status);
     pl_attack_add_finding(j->es->a, f);
   }
   j->pi++;

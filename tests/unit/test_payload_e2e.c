@@ -489,6 +489,20 @@ static void handler(struct evhttp_request *req, void *ud)
     send_later(a, req, 1200, "<html><body>slow</body></html>");
   } else if(!strcmp(path, "/.git/HEAD")) {
     send_html(req, 200, "ref: refs/heads/main\n");
+  } else if(!strncmp(path, "/data.json", 10)) { /* a router that ignores what follows */
+    struct evbuffer *b = evbuffer_new();
+    evbuffer_add_printf(b, "{\"items\": [{\"id\": 1, \"name\": \"shoe\"}, {\"id\": 2, \"name\": \"hat\"}]}");
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/json");
+    evhttp_send_reply(req, 200, "OK", b);
+    evbuffer_free(b);
+  } else if(!strcmp(path, "/config.php")) {
+    send_html(req, 200, "<html><body>settings saved</body></html>");
+  } else if(!strcmp(path, "/config.php.bak")) { /* a real editor backup: the source */
+    struct evbuffer *b = evbuffer_new();
+    evbuffer_add_printf(b, "<?php\n$db_user = 'shop';\n$db_pass = 'hunter2';\n");
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", "application/octet-stream");
+    evhttp_send_reply(req, 200, "OK", b);
+    evbuffer_free(b);
   } else {
     /* soft 404: 200 with a friendly page for anything unknown */
     send_html(req, 200, "<html><body><h1>Sorry</h1><p>We could not find that page.</p></body></html>");
@@ -652,6 +666,30 @@ TEST(passive_and_files)
   size_t n = dast_attack_findings(s.rig.attack, &fs), csp = 0;
   for(size_t i = 0; i < n; i++) csp += !strcmp(fs[i]->check_id, "header-csp-missing");
   ASSERT_EQ(csp, 1);
+  scan_free(&s);
+}
+
+/* A backup copy is reported; a router answering "/data.json.bak" with the
+ * page itself is not a backup. */
+TEST(backup_files_not_the_page_itself)
+{
+  static const char *const only[] = {"backup-files", NULL};
+  struct scan s;
+  scan_init(&s, DAST_PROFILE_STANDARD, only);
+  add_ep(&s, "GET", "/config.php", "query", NULL, NULL);
+  add_ep(&s, "GET", "/data.json", "query", NULL, NULL);
+  scan_run(&s);
+  const struct dast_finding *f = find(&s, "backup-files", "/config.php.bak");
+  if(!f) dump(&s);
+  ASSERT(f);
+  ASSERT(!strstr(f->evidence, "$["));
+  struct dast_finding *const *fs;
+  size_t n = dast_attack_findings(s.rig.attack, &fs);
+  for(size_t i = 0; i < n; i++)
+    if(strstr(fs[i]->tmpl, "data.json")) {
+      dump(&s);
+      FAIL_AT("backup-files reported %s, the page itself", fs[i]->tmpl);
+    }
   scan_free(&s);
 }
 
