@@ -822,7 +822,14 @@ static dast_err extract(const char *html, size_t len, const char *page_url, cons
   sax.comment = on_comment;
   sax.warning = silent;
   sax.error = silent;
-  h.ctxt = htmlCreatePushParserCtxt(&sax, &h, NULL, 0, NULL, XML_CHAR_ENCODING_NONE);
+  /* a UTF-16 page says so with its byte-order mark; left to guess, the
+   * push parser reads it as bytes and finds no markup at all (UTF-32 is
+   * no web encoding: browsers do not read it either) */
+  xmlCharEncoding enc = len >= 4 ? xmlDetectCharEncoding((const xmlChar *)html, 4)
+                                 : XML_CHAR_ENCODING_NONE;
+  if(enc != XML_CHAR_ENCODING_UTF16LE && enc != XML_CHAR_ENCODING_UTF16BE)
+    enc = XML_CHAR_ENCODING_NONE;
+  h.ctxt = htmlCreatePushParserCtxt(&sax, &h, NULL, 0, NULL, enc);
   if(!h.ctxt) dast_oom();
   htmlCtxtUseOptions(h.ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                  HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);

@@ -292,6 +292,34 @@ TEST(links_carry_their_text)
   dast_buf_free(&b);
 }
 
+/* UTF-16 pages (with their byte-order mark) keep their links. */
+TEST(utf16_with_a_bom)
+{
+  const char *ascii = "<html><body><a href=\"/wide\">w</a><form action=/f><input name=q></form>";
+  size_t n = strlen(ascii);
+  for(int width = 2; width <= 2; width += 2)
+    for(int be = 0; be <= 1; be++) {
+      size_t len = (n + 1) * (size_t)width;
+      char *page = calloc(1, len);
+      ASSERT(page);
+      for(size_t i = 0; i <= n; i++) { /* i == 0: the BOM, U+FEFF */
+        unsigned cp = i ? (unsigned char)ascii[i - 1] : 0xFEFFu;
+        for(int k = 0; k < width; k++) {
+          int shift = be ? 8 * (width - 1 - k) : 8 * k;
+          page[i * (size_t)width + (size_t)k] = (char)((cp >> shift) & 0xFF);
+        }
+      }
+      struct got g;
+      got_init(&g);
+      struct dast_html_stats st;
+      ASSERT_EQ(dast_html_extract(page, len, "http://h/", NULL, NULL, on_url, on_form, &g, &st), DAST_OK);
+      ASSERT_CONTAINS(g.urls.data, "GET http://h/wide link");
+      ASSERT_CONTAINS(g.forms.data, "GET http://h/f ");
+      got_free(&g);
+      free(page);
+    }
+}
+
 TEST(deep_nesting_is_bounded)
 {
   struct dast_buf b;
