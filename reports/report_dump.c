@@ -19,7 +19,16 @@
 
 static void add(struct dast__w *w, const char *s, size_t n)
 {
-  if(!w->err && n) w->err = dast_buf_add(w->b, s, n);
+  struct dast_buf *b = w->b;
+  /* fast path: room in the buffer (a 10,000-endpoint inventory is ~1M of
+   * these small pieces; dast_buf_add's checks and call were a third of it) */
+  if(!b->cap && !w->err && b->len + n < b->alloc) {
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return;
+  }
+  if(!w->err && n) w->err = dast_buf_add(b, s, n);
 }
 
 static void newline(struct dast__w *w, size_t depth)

@@ -371,9 +371,23 @@ char *dast__mask(const struct dast_strlist *secrets, const char *text)
   return dast__mask_keep(secrets, text, NULL);
 }
 
+/* Can the structural pass change t at all?  Every shape it masks needs a
+ * character of this set ('=', quotes, '@', whitespace, and the characters
+ * after which a name may start) or "eyJ" (a JWT) — except a sensitive
+ * "Name:" at the very start.  Most URLs of an inventory have none and are
+ * copied as they are. */
+static bool maybe_structural(const char *t)
+{
+  if(strpbrk(t, "=\"'@ \n\r\t?&;{,") || strstr(t, "eyJ")) return true;
+  size_t nl = 0; /* no name starts after position 0: only this one can */
+  while(is_name_char(t[nl])) nl++;
+  return nl && t[nl] == ':' && sensitive_header(t, nl);
+}
+
 char *dast__mask_keep(const struct dast_strlist *secrets, const char *text, const char *keep)
 {
   if(!text) return NULL;
+  if((!secrets || !secrets->n) && !maybe_structural(text)) return dast_strdup(text);
   if(!secrets || !secrets->n) return mask_structural(text, keep && *keep ? keep : NULL);
   struct dast_buf b;
   dast_buf_init(&b, 0);
