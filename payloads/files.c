@@ -64,6 +64,18 @@ void pl_files_start(struct pl_job *j)
   if(!pl_job_send(j, NULL, j->path_own, 0)) pl_job_finish(j);
 }
 
+/* Are two answers the same page (token similarity 0.9 or more)? */
+static bool same_page(const struct pl_subject *x, const struct pl_subject *y)
+{
+  struct pl_tokens a, b;
+  pl_tokens_make(&a, x->body, x->body_len, NULL, 0);
+  pl_tokens_make(&b, y->body, y->body_len, NULL, 0);
+  double sim = pl_similarity(&a, &b, NULL);
+  pl_tokens_free(&a);
+  pl_tokens_free(&b);
+  return sim >= 0.9;
+}
+
 void pl_files_resp(struct pl_job *j, const struct dast_request *req, const struct pl_subject *s)
 {
   if(j->step == 0) {
@@ -77,27 +89,14 @@ void pl_files_resp(struct pl_job *j, const struct dast_request *req, const struc
   struct pl_hit hit = {0};
   bool m = s->status && pl_match(p->match, s, soft, &j->v, &hit);
   if(m && soft->status && pl_match(p->match, soft, NULL, &j->v, NULL)) m = false;
-  if(m && soft->status == s->status && soft->status >= 200 && soft->status < 300) {
-    struct pl_tokens a, b;
-    pl_tokens_make(&a, s->body, s->body_len, NULL, 0);
-    pl_tokens_make(&b, soft->body, soft->body_len, NULL, 0);
-    double sim = pl_similarity(&a, &b, NULL);
-    pl_tokens_free(&a);
-    pl_tokens_free(&b);
-    if(sim >= 0.9) m = false; /* the soft-404 page again */
-  }
+  if(m && soft->status == s->status && soft->status >= 200 && soft->status < 300 &&
+     same_page(s, soft))
+    m = false; /* the soft-404 page again */
+  /* "/report.bak" answering what "/report" does: a router that ignores the
+   * suffix serves the page itself, not a copy of its source */
   const struct pl_subject *page = j->es->nbase > 0 ? &j->es->base[0] : NULL;
-  if(m && page && page->body && s->body && page->status == s->status) {
-    /* "/report.bak" answering what "/report" does: a router that ignores
-     * the suffix serves the page itself, not a copy of its source */
-    struct pl_tokens a, b;
-    pl_tokens_make(&a, s->body, s->body_len, NULL, 0);
-    pl_tokens_make(&b, page->body, page->body_len, NULL, 0);
-    double sim = pl_similarity(&a, &b, NULL);
-    pl_tokens_free(&a);
-    pl_tokens_free(&b);
-    if(sim >= 0.9) m = false;
-  }
+  if(m && page && page->body && s->body && page->status == s->status && same_page(s, page))
+    m = false;
   if(m) {
     const char *h = strstr(req->url, "://");
     const char *path = h ? strchr(h + 3, '/') : NULL;
