@@ -358,11 +358,17 @@ static void held_flush(struct hctx *h, bool emit)
 /* A select or textarea naming another form (form="id") is read into a
  * scratch form (its options and text go where they always go), then kept
  * aside like an orphan input. */
+static void option_end(struct hctx *h);
+
 static bool orphan_open(struct hctx *h, const xmlChar **atts)
 {
   const char *owner = attr(atts, "form");
   if(!owner || !*owner || h->orphan_owner || (h->form_id && !strcmp(owner, h->form_id)))
     return false;
+  /* the outer form's select/textarea state does not carry into the
+   * scratch form (broken markup: a select left open around this one) */
+  option_end(h);
+  h->select_idx = h->textarea_idx = -1;
   h->outer = h->form;
   h->form = dast_calloc(1, sizeof(*h->form));
   h->orphan_owner = dast_strdup(owner);
@@ -414,7 +420,7 @@ static void form_begin(struct hctx *h, const xmlChar **atts)
 static void alt_action(struct hctx *h, const xmlChar **atts)
 {
   const char *fa = attr(atts, "formaction"), *fm = attr(atts, "formmethod");
-  if(!h->form || (!fa && !fm) || h->nalt >= MAX_ALT_ACTIONS) return;
+  if(!h->form || h->orphan_owner || (!fa && !fm) || h->nalt >= MAX_ALT_ACTIONS) return;
   char *abs = dast_url_resolve(h->base, fa && *fa ? fa : h->form->action);
   if(!abs) return;
   char *m = fm ? normal_method(fm) : dast_strdup(h->form->method);
@@ -439,7 +445,7 @@ static void alt_action(struct hctx *h, const xmlChar **atts)
 /* Adds a submit control's visible label to the form's `labels`. */
 static void add_label(struct hctx *h, const char *text, size_t n)
 {
-  struct dast_form *f = h->form;
+  struct dast_form *f = h->orphan_owner ? NULL : h->form;
   while(n && (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r')) text++, n--;
   while(n && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == '\t' || text[n - 1] == '\r')) n--;
   if(!f || !n) return;
@@ -453,6 +459,7 @@ static void add_label(struct hctx *h, const char *text, size_t n)
 
 static void on_input(struct hctx *h, const xmlChar **atts, bool is_button)
 {
+  if(h->orphan_owner) return; /* inside a select/textarea (broken markup): not a control */
   const char *type = attr(atts, "type");
   if(!type || !*type) type = is_button ? "submit" : "text";
   bool submit = !strcasecmp(type, "submit") || !strcasecmp(type, "image");
