@@ -198,14 +198,23 @@ char *dast_tmpl_of_url(const char *url)
   return dast_buf_take(&out, NULL);
 }
 
-void dast_tmpl_set(struct dast_endpoint *ep)
+/* Starts an endpoint's template in *out with its path part; returns the
+ * URL's query (NULL when none) and its length in *qlen. */
+static const char *tmpl_path_start(const struct dast_endpoint *ep, struct dast_buf *out, size_t *qlen)
 {
   const char *path, *query;
-  size_t plen, qlen;
-  split_url(ep->url, &path, &plen, &query, &qlen);
+  size_t plen;
+  split_url(ep->url, &path, &plen, &query, qlen);
+  dast_buf_init(out, 0);
+  add_path_template(out, path, plen);
+  return query;
+}
+
+void dast_tmpl_set(struct dast_endpoint *ep)
+{
   struct dast_buf out;
-  dast_buf_init(&out, 0);
-  add_path_template(&out, path, plen);
+  size_t qlen;
+  const char *query = tmpl_path_start(ep, &out, &qlen);
   struct names ns = {0};
   if(query) each_pair(query, qlen, collect_name, &ns);
   for(size_t i = 0; i < ep->nparams; i++)
@@ -281,12 +290,9 @@ static void set_routed_tmpl(struct dast_endpoint *ep)
   for(size_t i = 0; i < ep->nparams && !any; i++)
     any = ep->params[i].kind == DAST_IP_QUERY && dast_tmpl_is_route(ep->params[i].value);
   if(!any) return;
-  const char *path, *query;
-  size_t plen, qlen;
-  split_url(ep->url, &path, &plen, &query, &qlen);
   struct dast_buf out;
-  dast_buf_init(&out, 0);
-  add_path_template(&out, path, plen);
+  size_t qlen;
+  (void)tmpl_path_start(ep, &out, &qlen);
   struct names ns = {0};
   for(size_t i = 0; i < ep->nparams; i++) {
     const struct dast_param *pr = &ep->params[i];
